@@ -2,8 +2,8 @@
  * Accounts and helpers for NTLM authentication (see ra/accounts.h).
  */
 #include "ra/accounts.h"
-#include "ra/crypto.h"
 #include "ra/error.h"
+#include "ra/ntlmssp.h"
 
 #include <string.h>
 
@@ -35,24 +35,6 @@ void ra_accounts_free(RaAccounts *accounts)
         return;
     g_ptr_array_unref(accounts->list);
     g_free(accounts);
-}
-
-gboolean ra_nt_hash(const char *password, guint8 out[RA_NT_HASH_SIZE], GError **error)
-{
-    /* MS-NLMP 3.3.1: NTOWFv1(Passwd) = MD4(UNICODE(Passwd)). */
-    glong n = 0;
-    gunichar2 *utf16 = g_utf8_to_utf16(password, -1, NULL, &n, NULL);
-    if (utf16 == NULL) {
-        g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED, "the password is not valid UTF-8");
-        return FALSE;
-    }
-    /* UTF-16LE on the wire, whatever the host's byte order. */
-    for (glong i = 0; i < n; i++)
-        utf16[i] = GUINT16_TO_LE(utf16[i]);
-    gboolean ok = ra_digest(RA_DIGEST_MD4, utf16, (gsize)n * 2, out, error);
-    memset(utf16, 0, (gsize)n * 2);
-    g_free(utf16);
-    return ok;
 }
 
 static gboolean check_name(const char *what, const char *name, gboolean may_be_empty,
@@ -150,7 +132,7 @@ gboolean ra_accounts_add(RaAccounts *accounts, const char *domain, const char *u
     guint8 hash[RA_NT_HASH_SIZE];
     gboolean has_hash = FALSE;
     if (password != NULL) {
-        if (!ra_nt_hash(password, hash, error))
+        if (!ra_ntlm_nt_hash(password, hash, error))
             return FALSE;
         has_hash = TRUE;
     } else if (nt_hash != NULL) {

@@ -1,6 +1,7 @@
 /* Accounts: NT hash known answer, spec parsing, lookup rules, helpers. */
 #include "ra/accounts.h"
 #include "ra/error.h"
+#include "ra/ntlmssp.h"
 
 #include <string.h>
 
@@ -17,14 +18,14 @@ static void test_nt_hash(void)
 {
     guint8 got[16], want[16];
     hex_to("a4f49c406510bdcab6824ee7c30fd852", want, 16);
-    g_assert_true(ra_nt_hash("Password", got, NULL));
+    g_assert_true(ra_ntlm_nt_hash("Password", got, NULL));
     g_assert_cmpmem(got, 16, want, 16);
     /* Non-ASCII goes through UTF-16LE: differs from the Latin-1 bytes' hash. */
     guint8 other[16];
-    g_assert_true(ra_nt_hash("Pässword", other, NULL));
+    g_assert_true(ra_ntlm_nt_hash("Pässword", other, NULL));
     g_assert_true(memcmp(other, got, 16) != 0);
     GError *error = NULL;
-    g_assert_false(ra_nt_hash("\xff\xfe", got, &error));
+    g_assert_false(ra_ntlm_nt_hash("\xff\xfe", got, &error));
     g_assert_error(error, RA_ERROR, RA_ERROR_MALFORMED);
     g_error_free(error);
 }
@@ -68,7 +69,7 @@ static void test_lookup(void)
     g_assert_cmpuint(ra_accounts_count(acc), ==, 3);
 
     guint8 h[16];
-    ra_nt_hash("secret", h, NULL);
+    ra_ntlm_nt_hash("secret", h, NULL);
     const RaAccount *a = ra_accounts_lookup(acc, "contoso", "ALICE");
     g_assert_nonnull(a);
     g_assert_cmpmem(a->nt_hash, 16, h, 16);
@@ -77,14 +78,14 @@ static void test_lookup(void)
     g_assert_nonnull(ra_accounts_lookup(acc, "WHATEVER", "anydom"));
     a = ra_accounts_lookup(acc, "fabrikam", "carol");
     g_assert_nonnull(a);
-    ra_nt_hash("Password", h, NULL);
+    ra_ntlm_nt_hash("Password", h, NULL);
     g_assert_cmpmem(a->nt_hash, 16, h, 16);
     g_assert_null(ra_accounts_lookup(acc, "CONTOSO", "mallory"));
     g_assert_null(ra_accounts_lookup(acc, "CONTOSO", NULL));
 
     /* A later definition of the same account replaces its hash. */
     g_assert_true(ra_accounts_add_spec(acc, "contoso\\Alice:new", FALSE, NULL));
-    ra_nt_hash("new", h, NULL);
+    ra_ntlm_nt_hash("new", h, NULL);
     g_assert_cmpmem(ra_accounts_lookup(acc, "CONTOSO", "alice")->nt_hash, 16, h, 16);
     g_assert_cmpuint(ra_accounts_count(acc), ==, 3);
 

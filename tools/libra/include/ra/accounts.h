@@ -2,9 +2,10 @@
  * The accounts a server authenticates with NTLM, and which of them are helpers.
  *
  * An account is DOMAIN\user with an NT hash (MD4 of the UTF-16LE password, [MS-NLMP] 3.3.1
- * NTOWFv1, the key NTOWFv2 derives from); the password itself is never kept. A helper is an
- * account in the "Offer Remote Assistance Helpers" group ([MS-RAI] 1.3): `ratool serve --helper`
- * names one, with or without a password (without one it must also be defined as an account).
+ * NTOWFv1, the key NTOWFv2 derives from; ra_ntlm_nt_hash()); the password itself is never kept. A
+ * helper is an account in the "Offer Remote Assistance Helpers" group ([MS-RAI] 1.3): `ratool serve
+ * --helper` names one, with or without a password (without one it must also be defined as an
+ * account).
  *
  * Names compare case-insensitively (as Windows does for account and domain names). An account
  * with an empty domain matches whatever domain the client sends; a client that sends an empty
@@ -32,9 +33,6 @@ typedef struct RaAccounts RaAccounts;
 RaAccounts *ra_accounts_new(void);
 void ra_accounts_free(RaAccounts *accounts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaAccounts, ra_accounts_free)
-
-/* out = MD4(UTF-16LE(password)). RA_ERROR_MALFORMED if password is not UTF-8. */
-gboolean ra_nt_hash(const char *password, guint8 out[RA_NT_HASH_SIZE], GError **error);
 
 /*
  * Splits "DOMAIN\user[:secret]" (or "user[:secret]"). Returns newly allocated domain ("" when
