@@ -187,10 +187,11 @@ typedef struct {
     const guint8 *nt_hash;   /* 16 bytes; used when password is NULL */
     const char *workstation; /* UTF-8 NetBIOS name sent in AUTHENTICATE; NULL for none */
     guint32 flags;           /* 0 means RA_NTLMSSP_CLIENT_DEFAULT_FLAGS */
-    /* Known-answer tests only; leave zero/NULL: */
-    guint64 fixed_time;                   /* FILETIME if the CHALLENGE has no MsvAvTimestamp */
+    /* Known-answer tests only; leave NULL: */
+    const guint64 *fixed_time;            /* FILETIME if the CHALLENGE has no MsvAvTimestamp */
     const guint8 *fixed_client_challenge; /* 8 bytes */
     const guint8 *fixed_session_key;      /* 16 bytes (ExportedSessionKey with KEY_EXCH) */
+    const RaNtlmVersion *version;         /* NULL: 6.1.7600 revision 15 */
 } RaNtlmClientConfig;
 
 /*
@@ -210,8 +211,8 @@ typedef struct {
     RaNtlmLookupFunc lookup;
     gpointer lookup_data;
     guint32 required_flags; /* 0 means RA_NTLMSSP_SERVER_DEFAULT_REQUIRED */
-    /* Known-answer tests only: */
-    guint64 fixed_time;            /* MsvAvTimestamp; 0 = now */
+    /* Known-answer tests only; leave NULL: */
+    const guint64 *fixed_time;     /* MsvAvTimestamp (NULL: now) */
     const guint8 *fixed_challenge; /* 8 bytes */
 } RaNtlmServerConfig;
 
@@ -248,9 +249,8 @@ typedef struct {
     guint8 exported_session_key[16];
     guint8 client_sign_key[16];
     guint8 server_sign_key[16];
-    guint8 client_seal_key[16]; /* 16, 7 or 5 significant bytes (128/56/40-bit) */
+    guint8 client_seal_key[16]; /* MD5 of 16, 7 or 5 key bytes (128/56/40-bit) + constant */
     guint8 server_seal_key[16];
-    gsize seal_key_len;
 } RaNtlmKeys;
 gboolean ra_ntlmssp_get_keys(const RaNtlmssp *ctx, RaNtlmKeys *keys);
 
