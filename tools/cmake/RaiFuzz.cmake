@@ -8,6 +8,12 @@
 #  - otherwise it is linked with tools/fuzz/replay.c, a driver that runs each corpus file once.
 set(RAI_FUZZ_CORPORA "${PROJECT_SOURCE_DIR}/testdata/fuzz")
 
+# Coverage instrumentation for everything the harnesses link (the libraries), not just the
+# harnesses themselves: without it libFuzzer runs blind.
+if(RAI_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 function(rai_add_fuzzer)
   cmake_parse_arguments(F "" "NAME" "SOURCES;LIBS" ${ARGN})
   set(target fuzz-${F_NAME})
