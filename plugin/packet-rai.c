@@ -893,7 +893,8 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
                     a + 4 * (int)i, 4, c->enc);
             if (value != NULL) {
                 c->hooks.array_nonnull++;
-                rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, ei, value);
+                rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, align(blobs, 4),
+                                next - align(blobs, 4), ei, value);
             }
         }
         if (next < 0)
@@ -1074,7 +1075,7 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
             return -1;
         guint32 v = get_u32(c, offset);
         item = proto_tree_add_item(tree, *p->hf, c->tvb, offset, 4, c->enc);
-        rai_hook_int(&c->hooks, c->pinfo, p->key, c->request, c->tvb, item,
+        rai_hook_int(&c->hooks, c->pinfo, p->key, c->request, c->tvb, offset, 4, item,
                      p->kind == RAI_KIND_INT32 ? (gint64)(gint32)v : (gint64)v);
         next = offset + 4;
         break;
@@ -1083,13 +1084,15 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
         gint64 v = 0;
         next = walk_enum(c, tree, p, offset, &v, &item);
         if (next > 0)
-            rai_hook_int(&c->hooks, c->pinfo, p->key, c->request, c->tvb, item, v);
+            rai_hook_int(&c->hooks, c->pinfo, p->key, c->request, c->tvb, align(offset, 2),
+                         next - align(offset, 2), item, v);
         break;
     }
     case RAI_KIND_BSTR:
         next = walk_bstr(c, tree, *p->hf, offset, &value, &item);
-        if (item != NULL && value != NULL)
-            rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, item, value);
+        if (item != NULL && value != NULL && next > 0)
+            rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, align(offset, 4),
+                            next - align(offset, 4), item, value);
         break;
     case RAI_KIND_LPWSTR: {
         if (p->n_ptrs > 0 && p->string_ptr != RAI_PTR_REF) {
@@ -1108,10 +1111,12 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
             }
             next = walk_lpwstr(c, tree, p, offset, offset + 4, &value, &item);
         } else {
-            next = walk_lpwstr(c, tree, p, align(offset, 4), offset, &value, &item);
+            offset = align(offset, 4);
+            next = walk_lpwstr(c, tree, p, offset, offset, &value, &item);
         }
-        if (item != NULL && value != NULL)
-            rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, item, value);
+        if (item != NULL && value != NULL && next > 0)
+            rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, offset, next - offset,
+                            item, value);
         break;
     }
     case RAI_KIND_VARIANT:

@@ -36,10 +36,11 @@ typedef struct {
 /* Registers the hooks' fields and expert info; checks the hook keys (see above). */
 void rai_hooks_register(int proto, expert_module_t *expert);
 
+/* value was shown as item, which covers [start, start + length) of tvb. */
 void rai_hook_string(RaiHookState *st, packet_info *pinfo, const char *key, gboolean request,
-                     tvbuff_t *tvb, proto_item *item, const char *value);
+                     tvbuff_t *tvb, int start, int length, proto_item *item, const char *value);
 void rai_hook_int(RaiHookState *st, packet_info *pinfo, const char *key, gboolean request,
-                  tvbuff_t *tvb, proto_item *item, gint64 value);
+                  tvbuff_t *tvb, int start, int length, proto_item *item, gint64 value);
 /* After the last parameter of a PDU (and its HRESULT) was shown. */
 void rai_hook_done(RaiHookState *st, packet_info *pinfo, const char *iface, const char *method,
                    gboolean request, tvbuff_t *tvb, proto_tree *tree);
