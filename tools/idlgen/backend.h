@@ -33,6 +33,13 @@ char *backend_dump_string(const AstModule *module);
 gboolean backend_ws_generate(const AstModule *module, const BackendOptions *options,
                              GError **error);
 
+/* `--backend ndr`: typed NDR stubs, client proxies and server dispatch for tools/libra
+ * (rai-ndr.c, rai-ndr.h; see backend-ndr.c). */
+gboolean backend_ndr_generate(const AstModule *module, const BackendOptions *options,
+                              GError **error);
+/* The same two files as strings (owned by the caller), for the backend's unit tests. */
+gboolean backend_ndr_string(const AstModule *module, char **header, char **code, GError **error);
+
 /* Shared by backends: writes contents to path (or stdout for "-"), replacing the file only when
  * the contents change, so that a rebuild does not recompile what did not change. */
 gboolean backend_write_file(const char *path, const char *contents, GError **error);

@@ -17,6 +17,8 @@ static const Backend backends[] = {
     {"dump", "a stable text dump of the resolved AST", backend_dump_generate},
     {"wireshark", "the generated part of the Wireshark plugin (rai-gen.c, rai-gen.h)",
      backend_ws_generate},
+    {"ndr", "typed NDR stubs, proxies and dispatch for the library (rai-ndr.c, rai-ndr.h)",
+     backend_ndr_generate},
 };
 
 int main(int argc, char **argv)
