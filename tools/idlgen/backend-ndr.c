@@ -410,12 +410,25 @@ static const char header_types[] =
     "    guint n_params;\n"
     "    const RaRaiParamInfo *params;\n"
     "} RaRaiMethodInfo;\n\n"
+    "/* The generated server entry points of an interface (see ra_rai_<I>_dispatch / _invoke). */\n"
+    "typedef guint32 (*RaRaiDispatchFunc)(gconstpointer handlers, gpointer object, RaDcomCall "
+    "*call,\n"
+    "                                     guint16 opnum, const guint8 *stub, gsize len,\n"
+    "                                     RaArena *arena, GBytes **response, GError **error);\n"
+    "typedef guint32 (*RaRaiInvokeFunc)(gconstpointer handlers, gpointer object, RaDcomCall "
+    "*call,\n"
+    "                                   guint16 opnum, RaVariant **args, guint n_args,\n"
+    "                                   RaVariant *result, RaArena *arena, guint32 *hresult,\n"
+    "                                   guint *arg_err);\n\n"
     "typedef struct {\n"
     "    const char *name;\n"
     "    const RaSyntaxId *syntax; /* IID, version 0.0 */\n"
     "    gboolean dual;\n"
     "    guint16 n_methods;        /* = opnums 0 .. n_methods - 1 */\n"
     "    const RaRaiMethodInfo *methods; /* indexed by opnum */\n"
+    "    guint16 own_first;        /* the first opnum of the interface's own methods */\n"
+    "    RaRaiDispatchFunc dispatch;\n"
+    "    RaRaiInvokeFunc invoke;\n"
     "} RaRaiInterfaceInfo;\n\n"
     "/* A generated structure, for generic code (fuzzers, round-trip tests). */\n"
     "typedef struct {\n"
@@ -868,11 +881,13 @@ static gboolean generate(const AstModule *module, GString *h, GString *c, GError
         /* method table */
         g_string_append_printf(c, "static const RaRaiMethodInfo methods_%s[] = {\n%s};\n\n",
                                f->name, table->str);
-        g_string_append_printf(c,
+        GString *info = g_string_new(NULL);
+        g_string_append_printf(info,
                                "const RaRaiInterfaceInfo ra_rai_iface_%s = {\"%s\", "
-                               "&ra_rai_syntax_%s, %s, %u, methods_%s};\n\n",
+                               "&ra_rai_syntax_%s, %s, %u, methods_%s, %u, ra_rai_%s_dispatch, "
+                               "ra_rai_%s_invoke};\n\n",
                                f->name, f->name, f->name, f->dual ? "TRUE" : "FALSE",
-                               f->methods->len, f->name);
+                               f->methods->len, f->name, f->own_first, f->name, f->name);
         g_string_append_printf(handlers, "} RaRai_%s_Handlers;\n\n", f->name);
         g_string_append(h, handlers->str);
         g_string_append_printf(
@@ -882,9 +897,12 @@ static gboolean generate(const AstModule *module, GString *h, GString *c, GError
             "outside them or without\n * a handler, nca_s_fault_ndr (RPC_X_BAD_STUB_DATA, with "
             "*error saying why) for a request\n * that does not decode, or the handler's. Pulled "
             "data and the handler's results live in arena.\n */\n"
-            "guint32 ra_rai_%s_dispatch(const RaRai_%s_Handlers *h, gpointer object, RaDcomCall "
-            "*call,\n                          guint16 opnum, const guint8 *stub, gsize len, "
-            "RaArena *arena,\n                          GBytes **response, GError **error);\n\n",
+            "guint32 ra_rai_%s_dispatch(gconstpointer handlers /* const RaRai_%s_Handlers * */,\n"
+            "                          gpointer object, RaDcomCall *call, guint16 opnum, const "
+            "guint8 "
+            "*stub,\n                          gsize len, RaArena *arena, GBytes **response, "
+            "GError "
+            "**error);\n\n",
             f->name, f->own_first, f->methods->len - 1, f->name, f->name);
         g_string_append_printf(
             h,
@@ -894,30 +912,34 @@ static gboolean generate(const AstModule *module, GString *h, GString *c, GError
             "NULL). Sets *hresult (the method's\n * HRESULT, or DISP_E_BADPARAMCOUNT / "
             "DISP_E_TYPEMISMATCH with *arg_err = the argument's\n * index) and returns 0, or "
             "returns a fault status as _dispatch does.\n */\n"
-            "guint32 ra_rai_%s_invoke(const RaRai_%s_Handlers *h, gpointer object, RaDcomCall "
-            "*call,\n                        guint16 opnum, RaVariant **args, guint n_args, "
-            "RaVariant *result,\n                        RaArena *arena, guint32 *hresult, guint "
-            "*arg_err);\n\n",
+            "guint32 ra_rai_%s_invoke(gconstpointer handlers /* const RaRai_%s_Handlers * */,\n"
+            "                        gpointer object, RaDcomCall *call, guint16 opnum, RaVariant "
+            "**args,\n                        guint n_args, RaVariant *result, RaArena *arena, "
+            "guint32 *hresult,\n                        guint *arg_err);\n\n",
             f->name, f->name, f->name);
         g_string_append_printf(c,
-                               "guint32 ra_rai_%s_dispatch(const RaRai_%s_Handlers *h, gpointer "
+                               "guint32 ra_rai_%s_dispatch(gconstpointer handlers, gpointer "
                                "object, RaDcomCall *call,\n"
                                "                          guint16 opnum, const guint8 *stub, "
                                "gsize len, RaArena *arena,\n"
                                "                          GBytes **response, GError **error)\n{\n"
+                               "    const RaRai_%s_Handlers *h = handlers;\n"
                                "    *response = NULL;\n    switch (opnum) {\n%s"
                                "    default:\n        return RA_NCA_OP_RNG_ERROR;\n    }\n}\n\n",
                                f->name, f->name, dispatch->str);
         g_string_append_printf(c,
-                               "guint32 ra_rai_%s_invoke(const RaRai_%s_Handlers *h, gpointer "
+                               "guint32 ra_rai_%s_invoke(gconstpointer handlers, gpointer "
                                "object, RaDcomCall *call,\n"
                                "                        guint16 opnum, RaVariant **args, guint "
                                "n_args, RaVariant *result,\n"
                                "                        RaArena *arena, guint32 *hresult, guint "
                                "*arg_err)\n{\n"
+                               "    const RaRai_%s_Handlers *h = handlers;\n"
                                "    *hresult = 0;\n    *arg_err = 0;\n    switch (opnum) {\n%s"
                                "    default:\n        return RA_NCA_OP_RNG_ERROR;\n    }\n}\n\n",
                                f->name, f->name, invoke->str);
+        g_string_append(c, info->str);
+        g_string_free(info, TRUE);
         g_string_free(handlers, TRUE);
         g_string_free(dispatch, TRUE);
         g_string_free(invoke, TRUE);

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 
 typedef struct RaDcomClient RaDcomClient;
 
+/* The public references asked for in RemQueryInterface (as Windows clients do). */
+#define RA_DCOM_CLIENT_REFS 5
+
 /* A reference to one interface of a remote object: where to call it and with what ORPCTHIS. */
 struct RaOrpcBinding {
     RaDcomClient *owner;
