@@ -284,8 +284,10 @@ static RaOrpcBinding *new_binding(RaDcomClient *c, Exporter *e, const RaUuid *ii
                                   const RaStdObjRef *std, const RaOrpcThis *orpcthis,
                                   GError **error)
 {
-    guint16 ctx;
-    if (!exporter_context(c, e, iid, &ctx, error))
+    /* IUnknown is never called remotely (IRemUnknown stands in, [MS-DCOM] 3.1.1.5.8): hold the
+     * reference without a presentation context. */
+    guint16 ctx = G_MAXUINT16;
+    if (!ra_uuid_equal(iid, &ra_iid_iunknown) && !exporter_context(c, e, iid, &ctx, error))
         return NULL;
     RaOrpcBinding *b = g_new0(RaOrpcBinding, 1);
     b->owner = c;

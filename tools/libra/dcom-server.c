@@ -1047,14 +1047,31 @@ RaDcomServer *ra_dcom_server_new(const RaDcomServerConfig *config, guint16 port)
     return s;
 }
 
+void ra_dcom_server_serve_interfaces(RaDcomServer *s, const RaDcomInterfaceImpl *ifaces,
+                                     guint n_ifaces)
+{
+    for (guint i = 0; s->config.rpc && i < n_ifaces; i++) {
+        const RaRaiInterfaceInfo *info = ifaces[i].info;
+        serve_interface(s, info->syntax, info->name, info->n_methods, dispatch_object);
+    }
+}
+
 void ra_dcom_server_register_class(RaDcomServer *s, const RaDcomClass *cls)
 {
     RaDcomClass *copy = g_memdup2(cls, sizeof *cls);
     g_ptr_array_add(s->classes, copy);
-    for (guint i = 0; s->config.rpc && i < cls->n_ifaces; i++) {
-        const RaRaiInterfaceInfo *info = cls->ifaces[i].info;
-        serve_interface(s, info->syntax, info->name, info->n_methods, dispatch_object);
-    }
+    ra_dcom_server_serve_interfaces(s, cls->ifaces, cls->n_ifaces);
+}
+
+void ra_dcom_server_attach_resolver(RaDcomServer *s, RaOxidResolver *resolver)
+{
+    s->config.resolver = resolver;
+    ra_oxid_add(resolver, s->oxid, &s->ipid_rem_unknown, s->config.authn_hint, 0);
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, s->objects);
+    while (g_hash_table_iter_next(&it, NULL, &v))
+        ra_oxid_add_oid(resolver, s->oxid, ((RaDcomObject *)v)->oid);
 }
 
 void ra_dcom_server_free(RaDcomServer *s)

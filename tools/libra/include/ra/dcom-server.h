@@ -98,12 +98,24 @@ void ra_dcom_server_config_init(RaDcomServerConfig *config);
  * the server at (for the endpoint mapper entry; 0 = not listed).
  */
 RaDcomServer *ra_dcom_server_new(const RaDcomServerConfig *config, guint16 port);
+/*
+ * Attaches the OXID resolver when it was not in the config: registers the exporter (and the OIDs
+ * of its objects) with it. The resolver's oid_expired must call ra_dcom_server_oid_expired() with
+ * this server, so the usual order is: exporter, then resolver (user_data = exporter), then this.
+ */
+void ra_dcom_server_attach_resolver(RaDcomServer *server, RaOxidResolver *resolver);
+
 /* Destroys every object (no callbacks into the resolver), then frees. NULL is ignored. */
 void ra_dcom_server_free(RaDcomServer *server);
 
 /* Adds a class, and registers its interfaces with the RPC server (once each). The class and its
  * interface array are copied; handlers and class_data are borrowed. */
 void ra_dcom_server_register_class(RaDcomServer *server, const RaDcomClass *cls);
+
+/* Registers interfaces with the RPC server (once each) for objects that are not activated but
+ * handed out inside calls (ra_dcom_object_new()). */
+void ra_dcom_server_serve_interfaces(RaDcomServer *server, const RaDcomInterfaceImpl *ifaces,
+                                     guint n_ifaces);
 
 /* For RaOxidConfig.oid_expired (user_data = the server): destroys the object of that OID. */
 void ra_dcom_server_oid_expired(guint64 oxid, guint64 oid, gpointer user_data);
