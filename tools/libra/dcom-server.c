@@ -407,6 +407,7 @@ static guint32 activate(RaDcomServer *s, RaRpcCall *rpc)
     ok = ra_ndr_pull_finish(ndr, &error) && ok;
     ra_ndr_pull_free(ndr);
     if (!ok) {
+        s->stats.refusals++;
         slog(s, rpc, RA_RPC_LOG_ERROR, "activation request does not decode: %s", error->message);
         g_error_free(error);
         return RA_NCA_S_FAULT_NDR;
@@ -417,6 +418,7 @@ static guint32 activate(RaDcomServer *s, RaRpcCall *rpc)
     }
     RaActivationBlob blob;
     if (!ra_actprop_from_mip(mip, FALSE, rpc->arena, &blob, &error)) {
+        s->stats.refusals++;
         slog(s, rpc, RA_RPC_LOG_ERROR, "activation refused: %s", error->message);
         g_error_free(error);
         return RA_NCA_S_FAULT_NDR;

@@ -475,6 +475,397 @@ static void test_lifetime(void)
     rai_test_server_stop(ts);
 }
 
+/* ---- IDispatch ([MS-OAUT] 3.1.4.3, 3.1.4.4) on the dual interfaces ---- */
+
+static GBytes *push_getids(const RaGetIDsOfNamesIn *in)
+{
+    RaNdrPush *push = ra_ndr_push_new();
+    g_assert_true(ra_dispatch_push_getidsofnames_in(push, in));
+    GBytes *b = ra_ndr_push_finish(push, NULL);
+    ra_ndr_push_free(push);
+    return b;
+}
+
+/* GetIDsOfNames of one name (and parameter names); the DISPIDs into ids, the HRESULT returned. */
+static guint32 get_ids(RaOrpcBinding *b, const char *const *names, guint n, gint32 *ids)
+{
+    g_autoptr(RaArena) arena = ra_arena_new();
+    RaGetIDsOfNamesIn in = {0};
+    in.orpcthis = b->orpcthis;
+    in.n_names = n;
+    in.names = ra_arena_alloc_n(arena, n, sizeof(gchar *));
+    for (guint i = 0; i < n; i++)
+        in.names[i] = S(names[i]);
+    in.lcid = 0x409;
+    GBytes *req = push_getids(&in);
+    GError *error = NULL;
+    GBytes *resp = ra_orpc_call(b, RA_OPNUM_GETIDSOFNAMES, req, &error);
+    g_bytes_unref(req);
+    g_assert_no_error(error);
+    RaNdrPull *pull = ra_ndr_pull_new(g_bytes_get_data(resp, NULL), g_bytes_get_size(resp), arena);
+    RaGetIDsOfNamesOut out = {0};
+    out.n_ids = n;
+    g_assert_true(ra_dispatch_pull_getidsofnames_out(pull, &out));
+    g_assert_true(ra_ndr_pull_finish(pull, NULL));
+    ra_ndr_pull_free(pull);
+    g_bytes_unref(resp);
+    memcpy(ids, out.ids, n * sizeof(gint32));
+    return out.result;
+}
+
+/* Invoke with args (DISPPARAMS order) and var refs; returns the Invoke HRESULT; *out filled. */
+static guint32 invoke(RaOrpcBinding *b, RaArena *arena, gint32 dispid, guint32 flags,
+                      RaVariant *args, guint n_args, guint32 *ref_idx, RaVariant *refs,
+                      guint n_refs, gboolean put, RaInvokeOut *out)
+{
+    RaInvokeIn in = {0};
+    in.orpcthis = b->orpcthis;
+    in.dispid = dispid;
+    in.flags = flags;
+    in.params.n_args = n_args;
+    in.params.args = args;
+    static gint32 putid = RA_DISPID_PROPERTYPUT;
+    if (put) {
+        in.params.n_named = 1;
+        in.params.named = &putid;
+    }
+    in.n_var_ref = n_refs;
+    in.var_ref_idx = ref_idx;
+    in.var_ref = refs;
+    RaNdrPush *push = ra_ndr_push_new();
+    g_assert_true(ra_dispatch_push_invoke_in(push, &in));
+    GBytes *req = ra_ndr_push_finish(push, NULL);
+    ra_ndr_push_free(push);
+    GError *error = NULL;
+    GBytes *resp = ra_orpc_call(b, RA_OPNUM_INVOKE, req, &error);
+    g_bytes_unref(req);
+    g_assert_no_error(error);
+    gsize len = g_bytes_get_size(resp);
+    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(resp, NULL), len);
+    g_bytes_unref(resp);
+    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
+    out->n_var_ref = n_refs;
+    g_assert_true(ra_dispatch_pull_invoke_out(pull, out));
+    g_assert_true(ra_ndr_pull_finish(pull, NULL));
+    ra_ndr_pull_free(pull);
+    return out->hresult;
+}
+
+static void test_idispatch(void)
+{
+    RaiTestServer *ts = rai_test_server_start(NULL);
+    RaDcomClient *c = expert(ts);
+    g_autoptr(RaArena) arena = ra_arena_new();
+    GError *error = NULL;
+    RaOrpcBinding *b = activate(c, &ra_rai_clsid_RASrv, &ra_rai_iid_IRASrv, RA_ACTPROP_ANY_SESSION);
+    RaOrpcBinding *disp = NULL;
+    guint32 hr;
+    g_assert_true(ra_dcom_client_query_interface(c, b, &ra_iid_idispatch, &disp, &hr, &error));
+    g_assert_no_error(error);
+
+    /* GetIDsOfNames: the IDL's DISPIDs, names compared case-insensitively; parameter names. */
+    gint32 ids[3];
+    static const char *const n1[] = {"GetSessionInfo", "Count", "usernames"};
+    g_assert_cmphex(get_ids(disp, n1, 3, ids), ==, RA_S_OK);
+    g_assert_cmpint(ids[0], ==, 2);
+    g_assert_cmpint(ids[1], ==, 1);
+    g_assert_cmpint(ids[2], ==, 0);
+    static const char *const n2[] = {"getnoviceuserinfo"};
+    g_assert_cmphex(get_ids(b, n2, 1, ids), ==, RA_S_OK); /* on IRASrv's own IPID too */
+    g_assert_cmpint(ids[0], ==, 1);
+    static const char *const n3[] = {"Nothing"};
+    g_assert_cmphex(get_ids(disp, n3, 1, ids), ==, RA_DISP_E_UNKNOWNNAME);
+    g_assert_cmpint(ids[0], ==, RA_DISPID_UNKNOWN);
+
+    /* Invoke GetSessionInfo (DISPID 2) with its two [in, out] arguments by reference. */
+    RaVariant args[2];
+    memset(args, 0, sizeof args);
+    RaVariant refs[2];
+    memset(refs, 0, sizeof refs);
+    refs[0].vt = RA_VT_BYREF | RA_VT_INT; /* Count: the last parameter comes first */
+    refs[0].v.i4 = 0;
+    refs[1].vt = RA_VT_BYREF | RA_VT_ARRAY | RA_VT_BSTR;
+    refs[1].v.bstr_array = NULL;
+    guint32 idx[2] = {0, 1};
+    RaInvokeOut out = {0};
+    g_assert_cmphex(invoke(disp, arena, 2, RA_DISPATCH_METHOD, args, 2, idx, refs, 2, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_cmpint(out.var_ref[0].v.i4, ==, 8);
+    g_assert_nonnull(out.var_ref[1].v.bstr_array);
+    g_assert_cmpuint(out.var_ref[1].v.bstr_array->count, ==, 8);
+    g_assert_cmpstr(out.var_ref[1].v.bstr_array->items[0], ==, "CONTOSO\\alice:1");
+
+    /* Invoke GetNoviceUserInfo (DISPID 1) twice: the second is DISP_E_EXCEPTION carrying
+     * ERROR_CANNOT_MAKE in EXCEPINFO. The string comes back through the by-reference argument. */
+    RaVariant ref;
+    memset(&ref, 0, sizeof ref);
+    ref.vt = RA_VT_BYREF | RA_VT_BSTR;
+    guint32 one = 0;
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(disp, arena, 1, RA_DISPATCH_METHOD, args, 1, &one, &ref, 1, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_nonnull(out.var_ref[0].v.bstr);
+    g_assert_true(g_str_has_prefix(out.var_ref[0].v.bstr, "<E>"));
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(disp, arena, 1, RA_DISPATCH_METHOD, args, 1, &one, &ref, 1, FALSE, &out),
+                    ==, RA_DISP_E_EXCEPTION);
+    g_assert_cmphex(out.excep_info.scode, ==, RA_HRESULT_ERROR_CANNOT_MAKE);
+
+    /* Errors of Invoke itself. */
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(
+        invoke(disp, arena, 77, RA_DISPATCH_METHOD, NULL, 0, NULL, NULL, 0, FALSE, &out), ==,
+        RA_DISP_E_MEMBERNOTFOUND);
+    g_assert_cmphex(invoke(disp, arena, 2, RA_DISPATCH_METHOD, NULL, 0, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_DISP_E_BADPARAMCOUNT);
+    args[0].vt = RA_VT_BSTR; /* Count as a string */
+    args[0].v.bstr = S("x");
+    args[1].vt = RA_VT_EMPTY;
+    g_assert_cmphex(invoke(disp, arena, 2, RA_DISPATCH_METHOD, args, 2, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_DISP_E_TYPEMISMATCH);
+    g_assert_cmpuint(out.arg_err, ==, 0); /* rgvarg[0], the Count */
+
+    /* On IPCHService's objects: property get and put through Invoke. */
+    RaOrpcBinding *svc =
+        activate(c, &ra_rai_clsid_PCHService, &ra_rai_iid_IPCHService, RA_ACTPROP_ANY_SESSION);
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(svc, arena, RA_RAI_DISPID_IPCHService_RemoteUserSessionInfo,
+                           RA_DISPATCH_METHOD, NULL, 0, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_cmpuint(out.result.vt, ==, RA_VT_DISPATCH);
+    RaOrpcBinding *col = NULL;
+    g_assert_true(ra_dcom_client_unmarshal(c, out.result.v.iface, &ra_iid_idispatch, &col, &error));
+    g_assert_no_error(error);
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(col, arena, RA_RAI_DISPID_IPCHCollection_get_Count,
+                           RA_DISPATCH_PROPERTYGET, NULL, 0, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_cmpuint(out.result.vt, ==, RA_VT_I4);
+    g_assert_cmpint(out.result.v.i4, ==, 10);
+    RaVariant index;
+    memset(&index, 0, sizeof index);
+    index.vt = RA_VT_I2; /* coerced to long */
+    index.v.i2 = 1;
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(col, arena, RA_DISPID_VALUE, RA_DISPATCH_PROPERTYGET, &index, 1, NULL,
+                           NULL, 0, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_cmpuint(out.result.vt, ==, RA_VT_DISPATCH);
+    RaOrpcBinding *saf = NULL;
+    g_assert_true(ra_dcom_client_unmarshal(c, out.result.v.iface, NULL, &saf, &error));
+    g_assert_true(ra_uuid_equal(&saf->iid, &ra_iid_idispatch));
+    RaVariant value;
+    memset(&value, 0, sizeof value);
+    value.vt = RA_VT_BSTR;
+    value.v.bstr = S("carol");
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(saf, arena, RA_RAI_DISPID_ISAFSession_put_UserName,
+                           RA_DISPATCH_PROPERTYPUT, &value, 1, NULL, NULL, 0, TRUE, &out),
+                    ==, RA_S_OK);
+    memset(&out, 0, sizeof out);
+    g_assert_cmphex(invoke(saf, arena, RA_RAI_DISPID_ISAFSession_get_UserName,
+                           RA_DISPATCH_PROPERTYGET, NULL, 0, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_S_OK);
+    g_assert_cmpstr(out.result.v.bstr, ==, "carol");
+    /* A put without the DISPID_PROPERTYPUT name. */
+    g_assert_cmphex(invoke(saf, arena, RA_RAI_DISPID_ISAFSession_put_UserName,
+                           RA_DISPATCH_PROPERTYPUT, &value, 1, NULL, NULL, 0, FALSE, &out),
+                    ==, RA_DISP_E_PARAMNOTFOUND);
+    ra_dcom_client_free(c);
+    RaiTestServerStats st;
+    rai_test_server_stats(ts, &st);
+    g_assert_cmpuint(st.objects, ==, 0);
+    rai_test_server_stop(ts);
+}
+
+/* ---- hostile DCOM input ---- */
+
+/* Calls an IRemoteSCMActivator opnum with a raw stub; returns the fault status (0 = answered). */
+static guint32 raw_activation_full(RaiTestServer *ts, guint16 opnum, const guint8 *stub, gsize len,
+                                   guint32 *hresult, GBytes **response)
+{
+    GError *error = NULL;
+    RaRpcClient *rpc = ra_rpc_client_connect("127.0.0.1", rai_test_server_port(ts), 10000, &error);
+    g_assert_no_error(error);
+    RaRpcAuth auth = {RA_AUTH_LEVEL_PKT_PRIVACY,
+                      RAI_TEST_DOMAIN,
+                      RAI_TEST_HELPER,
+                      RAI_TEST_HELPER_PASSWORD,
+                      NULL,
+                      NULL};
+    guint16 ctx;
+    g_assert_true(ra_rpc_client_bind(rpc, &ra_syntax_iremote_scm_activator, &auth, &ctx, &error));
+    GBytes *resp = ra_rpc_client_call(rpc, ctx, opnum, NULL, stub, len, &error);
+    guint32 fault = 0;
+    if (resp == NULL) {
+        g_assert_error(error, RA_ERROR, RA_ERROR_FAULT);
+        g_clear_error(&error);
+        fault = ra_rpc_client_last_fault(rpc);
+    } else {
+        gsize n = g_bytes_get_size(resp);
+        const guint8 *d = g_bytes_get_data(resp, NULL);
+        g_assert_cmpuint(n, >=, 4);
+        *hresult = (guint32)d[n - 4] | (guint32)d[n - 3] << 8 | (guint32)d[n - 2] << 16 |
+                   (guint32)d[n - 1] << 24;
+        if (response)
+            *response = resp;
+        else
+            g_bytes_unref(resp);
+    }
+    ra_rpc_client_free(rpc);
+    return fault;
+}
+
+static guint32 raw_activation(RaiTestServer *ts, guint16 opnum, const guint8 *stub, gsize len,
+                              guint32 *hresult)
+{
+    return raw_activation_full(ts, opnum, stub, len, hresult, NULL);
+}
+
+static GByteArray *vector_bytes(const char *name)
+{
+    const char *dir = g_getenv("RAI_TESTDATA");
+    gchar *path = g_build_filename(dir, "dcom", name, NULL);
+    gchar *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    GByteArray *b = g_byte_array_new();
+    gchar **lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        if (lines[i][0] == '#' || strchr(lines[i], '|') == NULL)
+            continue;
+        *strchr(lines[i], '|') = '\0';
+        gchar **tok = g_strsplit_set(lines[i], " ", -1);
+        gboolean first = TRUE;
+        for (guint t = 0; tok[t]; t++) {
+            if (*tok[t] == '\0')
+                continue;
+            if (first) {
+                first = FALSE;
+                continue;
+            }
+            guint8 v = (guint8)g_ascii_strtoull(tok[t], NULL, 16);
+            g_byte_array_append(b, &v, 1);
+        }
+        g_strfreev(tok);
+    }
+    g_strfreev(lines);
+    g_free(text);
+    g_free(path);
+    return b;
+}
+
+static void put32(guint8 *p, guint32 v)
+{
+    p[0] = (guint8)v;
+    p[1] = (guint8)(v >> 8);
+    p[2] = (guint8)(v >> 16);
+    p[3] = (guint8)(v >> 24);
+}
+
+static void test_hostile(void)
+{
+    RaiTestServer *ts = rai_test_server_start(NULL);
+    /* impacket's RemoteCreateInstance for RASrv (testdata/dcom): answered S_OK as it is. */
+    GByteArray *good = vector_bytes("remotecreateinstance-in.hex");
+    guint32 hr = 1;
+    g_assert_cmphex(raw_activation(ts, 4, good->data, good->len, &hr), ==, 0);
+    g_assert_cmphex(hr, ==, RA_S_OK);
+    /* Absurd activation property sizes and counts: the fault nca_s_fault_ndr, logged. */
+    static const struct {
+        gsize off;
+        guint32 value;
+    } mutations[] = {
+        {0x60, 0xffffffff},        /* dwSize */
+        {0x78, 0x7fffffff},        /* totalSize */
+        {0x7c, 0xfffffff0},        /* headerSize */
+        {0x88, 1000},              /* cIfs */
+        {0x60 + 0x90, 0xfffffff0}, /* pSizes[0] */
+        {0x60 + 0xa8, 0x7fffffff}, /* ObjectBufferLength of InstantiationInfoData */
+        {0x30, 0x12345678},        /* OBJREF signature */
+        {0x34, 1},                 /* OBJREF flags: STANDARD, where CUSTOM is required */
+        {0x34, 9},                 /* OBJREF flags: not one form */
+        {0x28, 0x10000},           /* MInterfacePointer conformance over the stub */
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(mutations); i++) {
+        GByteArray *b = g_byte_array_new();
+        g_byte_array_append(b, good->data, good->len);
+        put32(b->data + mutations[i].off, mutations[i].value);
+        guint32 fault = raw_activation(ts, 4, b->data, b->len, &hr);
+        g_test_message("mutation %" G_GSIZE_FORMAT ": fault 0x%08x", i, fault);
+        g_assert_cmphex(fault, ==, RA_NCA_S_FAULT_NDR);
+        g_byte_array_unref(b);
+    }
+    g_assert_true(rai_test_server_log_contains(ts, "activation refused"));
+    /* Every truncation of the request: a fault, never a crash or a hang. */
+    for (gsize n = 0; n < good->len; n += 7) {
+        guint32 fault = raw_activation(ts, 4, good->data, n, &hr);
+        g_assert_cmphex(fault, !=, 0);
+    }
+    /* The server still serves. */
+    RaDcomClient *c = expert(ts);
+    RaOrpcBinding *b = activate(c, &ra_rai_clsid_RASrv, &ra_rai_iid_IRASrv, RA_ACTPROP_ANY_SESSION);
+    g_assert_nonnull(b);
+    /* RemoteGetClassObject: for IRASrv, E_NOINTERFACE (a class object is an IClassFactory);
+     * for IClassFactory, an object whose CreateInstance makes a RASrv. pIID[0] of the
+     * InstantiationInfoData sits at 0x140 of the request without pUnkOuter. */
+    GByteArray *gco = g_byte_array_new();
+    g_byte_array_append(gco, good->data, 0x20);                    /* ORPCTHIS */
+    g_byte_array_append(gco, good->data + 0x24, good->len - 0x24); /* without pUnkOuter */
+    g_assert_cmphex(raw_activation(ts, 3, gco->data, gco->len, &hr), ==, 0);
+    g_assert_cmphex(hr, ==, RA_E_NOINTERFACE);
+    ra_uuid_to_le(&ra_iid_iclassfactory, gco->data + 0x140);
+    GBytes *resp = NULL;
+    g_assert_cmphex(raw_activation_full(ts, 3, gco->data, gco->len, &hr, &resp), ==, 0);
+    g_assert_cmphex(hr, ==, RA_S_OK);
+    g_byte_array_unref(gco);
+    g_autoptr(RaArena) arena = ra_arena_new();
+    RaNdrPull *pull = ra_ndr_pull_new(g_bytes_get_data(resp, NULL), g_bytes_get_size(resp), arena);
+    RaRemoteActivationOut aout;
+    g_assert_true(ra_dcom_pull_remoteactivation_out(pull, &aout));
+    ra_ndr_pull_free(pull);
+    RaActivationBlob blob;
+    GError *error = NULL;
+    g_assert_true(ra_actprop_from_mip(aout.act_properties, TRUE, arena, &blob, &error));
+    const RaActProperty *po = ra_actprop_find(&blob, RA_ACTPROP_PROPS_OUT_INFO);
+    RaOrpcBinding *cf = NULL;
+    g_assert_true(ra_dcom_client_unmarshal(c, po->u.props_out.intf_data[0], NULL, &cf, &error));
+    g_assert_no_error(error);
+    g_assert_true(ra_uuid_equal(&cf->iid, &ra_iid_iclassfactory));
+    /* IClassFactory::RemoteCreateInstance(riid = IRASrv) */
+    RaNdrPush *push = ra_ndr_push_new();
+    g_assert_true(ra_dcom_push_orpcthis(push, RA_NDR_BOTH, &cf->orpcthis) &&
+                  ra_ndr_push_uuid(push, &ra_rai_iid_IRASrv));
+    GBytes *req = ra_ndr_push_finish(push, NULL);
+    ra_ndr_push_free(push);
+    GBytes *cresp = ra_orpc_call(cf, 3, req, &error);
+    g_bytes_unref(req);
+    g_assert_no_error(error);
+    pull = ra_ndr_pull_new(g_bytes_get_data(cresp, NULL), g_bytes_get_size(cresp), arena);
+    RaOrpcThat that;
+    RaInterfacePointer *made = NULL;
+    guint32 chr = 1;
+    g_assert_true(ra_dcom_pull_orpcthat(pull, RA_NDR_BOTH, &that) &&
+                  ra_oaut_pull_interface_ptr(pull, RA_NDR_BOTH, &made) &&
+                  ra_ndr_pull_u32(pull, &chr) && ra_ndr_pull_finish(pull, NULL));
+    ra_ndr_pull_free(pull);
+    g_assert_cmphex(chr, ==, RA_S_OK);
+    RaOrpcBinding *rasrv = NULL;
+    g_assert_true(ra_dcom_client_unmarshal(c, made, NULL, &rasrv, &error));
+    g_assert_no_error(error);
+    RaRai_IRASrv_GetSessionInfo_in gin = {0};
+    RaRai_IRASrv_GetSessionInfo_out gout = {0};
+    g_assert_true(ra_rai_call_IRASrv_GetSessionInfo(rasrv, &gin, &gout, arena, &error));
+    g_assert_cmpint(gout.Count, ==, 8);
+    g_bytes_unref(cresp);
+    g_bytes_unref(resp);
+    ra_dcom_client_free(c);
+    g_byte_array_unref(good);
+    RaiTestServerStats st;
+    rai_test_server_stats(ts, &st);
+    g_assert_cmpuint(st.refusals, >=, 10);
+    rai_test_server_stop(ts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -482,5 +873,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rai-server/ipchservice", test_ipchservice);
     g_test_add_func("/rai-server/refusals", test_refusals);
     g_test_add_func("/rai-server/lifetime", test_lifetime);
+    g_test_add_func("/rai-server/idispatch", test_idispatch);
+    g_test_add_func("/rai-server/hostile", test_hostile);
     return g_test_run();
 }
