@@ -140,6 +140,7 @@ static void test_irasrv(void)
     /* Sessions chosen at activation ([MS-DCOM] 2.2.22.2.2). */
     RaOrpcBinding *b2 = activate(c, &ra_rai_clsid_RASrv, &ra_rai_iid_IRASrv, 2);
     g_autofree gchar *cs2 = get_novice_user_info(b2, &hr);
+    g_assert_nonnull(cs2);
     g_assert_cmphex(hr, ==, 0);
     RaOrpcBinding *b3 = activate(c, &ra_rai_clsid_RASrv, &ra_rai_iid_IRASrv, 3);
     g_assert_null(get_novice_user_info(b3, &hr)); /* disconnected: nobody to help */
