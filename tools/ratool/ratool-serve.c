@@ -8,6 +8,7 @@
  * Windows leaves open (endpoint mapper, ServerAlive/ServerAlive2), passwords never logged.
  */
 #include "ratool.h"
+#include "ratool-serve-rai.h"
 
 #include "ra/accounts.h"
 #include "ra/epm.h"
@@ -236,6 +237,7 @@ int ratool_serve(int argc, char **argv)
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Log protocol errors only", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
+    ServeRaiOptions rai_options = {0}; /* issue 5: the novice's options */
     GOptionContext *context = g_option_context_new("- serve DCOM activation and OXID resolution");
     g_option_context_set_summary(
         context, "Runs the novice side of Remote Assistance over DCE/RPC: the endpoint mapper and\n"
@@ -243,6 +245,7 @@ int ratool_serve(int argc, char **argv)
                  "packet privacy. Logs each association, identity and refusal on stderr (never a\n"
                  "password). Stops cleanly on SIGINT or SIGTERM.");
     g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_add_group(context, ratool_serve_rai_options(&rai_options));
     gboolean parsed = ratool_parse_options(context, &argc, &argv);
     g_option_context_free(context);
     int status = RATOOL_EXIT_USAGE;
@@ -257,6 +260,7 @@ int ratool_serve(int argc, char **argv)
     RaRpcServer *server = NULL;
     RaEpm *epm = NULL;
     RaOxidResolver *oxid = NULL;
+    ServeRai *rai = NULL;
     GMainLoop *loop = NULL;
     if (!parsed)
         goto out;
@@ -322,6 +326,10 @@ int ratool_serve(int argc, char **argv)
         ratool_error("serve", error);
         goto out;
     }
+    rai = ratool_serve_rai_prepare(&rai_options, s.quiet, &status);
+    if (rai == NULL)
+        goto out;
+    status = RATOOL_EXIT_USAGE;
 
     RaRpcServerConfig config;
     ra_rpc_server_config_init(&config);
@@ -330,6 +338,11 @@ int ratool_serve(int argc, char **argv)
     config.computer_name = s.computer_name;
     config.log = on_log;
     config.log_user_data = &s;
+    /* issue 5: impacket's DCOM client binds a new presentation context with a fresh NTLM
+     * handshake at every switch between interfaces of one exporter (IPCHCollection, ISAFSession,
+     * ...): the per-association defaults (64 and 16) run out within one enumeration. */
+    config.max_contexts = 256;
+    config.max_security_contexts = 256;
     server = ra_rpc_server_new(&config);
     RaTransportLimits limits;
     ra_transport_limits_init(&limits);
@@ -356,13 +369,16 @@ int ratool_serve(int argc, char **argv)
     fflush(stdout);
 
     epm = ra_epm_new();
+    ratool_serve_rai_start(rai, server, epm, port, on_log, &s);
     RaOxidConfig oc;
     ra_oxid_config_init(&oc);
+    ratool_serve_rai_resolver_config(rai, &oc);
     oxid = ra_oxid_resolver_new(&oc);
     ra_epm_register_service(epm, server);
     ra_oxid_register_service(oxid, server);
     ra_epm_add_endpoint(epm, &ra_oxid_syntax, NULL, port, "DCOM OXID resolver");
     /* DCOM/MS-RAI objects attach here (server, oxid, epm and port are ready). */
+    ratool_serve_rai_attach(rai, oxid);
     if (!s.quiet) {
         fprintf(stderr,
                 "ratool serve: %u account(s), minimum level %s; endpoint mapper and OXID "
@@ -391,6 +407,7 @@ out:
     g_clear_error(&error);
     /* Closing the server closes every association before the services they use go. */
     ra_rpc_server_free(server);
+    ratool_serve_rai_free(rai);
     ra_oxid_resolver_free(oxid);
     ra_epm_free(epm);
     if (loop != NULL)
@@ -409,5 +426,6 @@ out:
     g_free(o.config);
     g_free(o.min_level);
     g_free(o.computer_name);
+    ratool_serve_rai_options_clear(&rai_options);
     return status;
 }
