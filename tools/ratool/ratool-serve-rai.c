@@ -82,6 +82,13 @@ ServeRai *ratool_serve_rai_prepare(ServeRaiOptions *o, gboolean quiet, int *stat
     *status = RATOOL_EXIT_DATA;
     r->sessions = o->sessions ? ra_sessions_load_file(o->sessions, &error)
                               : ra_sessions_from_utmp(NULL, &error);
+    if (r->sessions == NULL && o->sessions == NULL) {
+        /* A machine without utmp (a container) has no recorded login: serve an empty table. */
+        if (!quiet)
+            fprintf(stderr, "ratool serve: no login sessions: %s\n", error->message);
+        g_clear_error(&error);
+        r->sessions = ra_sessions_parse("", 0, "no utmp", NULL);
+    }
     if (r->sessions == NULL) {
         ratool_error("serve: sessions", error);
         g_error_free(error);
