@@ -72,8 +72,14 @@ static gchar *utf16_to_utf8(const guint8 *p, gsize len, GError **error)
     }
     gsize n = len / 2;
     gunichar2 *u = g_new(gunichar2, n + 1);
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = 0; i < n; i++) {
         u[i] = get16(p + 2 * i);
+        if (u[i] == 0) { /* g_utf16_to_utf8 would stop here silently */
+            g_free(u);
+            malformed(error, "string contains a NUL character");
+            return NULL;
+        }
+    }
     GError *conv = NULL;
     glong written = 0;
     gchar *s = g_utf16_to_utf8(u, (glong)n, NULL, &written, &conv);

@@ -185,6 +185,10 @@ void ra_oaut_print_variant(RaNdrPrint *p, const char *name, const RaVariant *r);
 /* "VT_BSTR", "VT_BYREF|VT_I4", "VT_ARRAY|VT_BSTR", or "0xNNNN"; newly allocated. */
 gchar *ra_oaut_vartype_name(guint16 vt);
 
+/* Descriptors (ra/ndr.h) of this module's types: "bstr", "safearray_bstr", "variant",
+ * "interface_ptr" (C type RaInterfacePointer *) and "minterface_pointer". */
+const RaNdrType *ra_oaut_types(guint *n);
+
 G_END_DECLS
 
 #endif
