@@ -74,7 +74,7 @@ static G_GNUC_UNUSED void ndrvec_run(const RaNdrType *types, guint n, const char
     const char *err = hexvec_get(v, "error");
     if (err != NULL) {
         g_assert_null(printed);
-        g_assert_error(error, RA_ERROR, ndrvec_error_code(err));
+        g_assert_error(error, RA_ERROR, (gint)ndrvec_error_code(err));
         g_test_message("%s: %s", rel, error->message);
         g_error_free(error);
     } else {

@@ -39,7 +39,7 @@ static void test_vector(gconstpointer data)
     gboolean ok = ra_pdu_decode(v->bytes->data, v->bytes->len, &pdu, &error);
     if (err != NULL) {
         g_assert_false(ok);
-        g_assert_error(error, RA_ERROR, error_code(err));
+        g_assert_error(error, RA_ERROR, (gint)error_code(err));
         g_test_message("%s: %s", rel, error->message);
         g_error_free(error);
         hexvec_free(v);
