@@ -138,7 +138,8 @@ class Session:
         self.seq = 0
 
 
-def sealed_request(session, call_id, opnum, stub, name, comment, obj=None):
+def sealed_request(session, call_id, opnum, stub, name, comment, obj=None, level=None):
+    level = level or rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY
     # The steps of impacket's DCERPC_v5._transport_send at PKT_PRIVACY with NTLM.
     req = rpcrt.MSRPCRequestHeader()
     req["op_num"] = opnum
@@ -151,7 +152,7 @@ def sealed_request(session, call_id, opnum, stub, name, comment, obj=None):
         req["uuid"] = obj
     sec = rpcrt.SEC_TRAILER()
     sec["auth_type"] = rpcrt.RPC_C_AUTHN_WINNT
-    sec["auth_level"] = rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY
+    sec["auth_level"] = level
     sec["auth_pad_len"] = 0
     sec["auth_ctx_id"] = AUTH_CTX_ID
     pad = (4 - (len(req.get_packet()) % 4)) % 4
@@ -161,14 +162,19 @@ def sealed_request(session, call_id, opnum, stub, name, comment, obj=None):
     req["sec_trailer"] = sec.getData()
     req["auth_data"] = b" " * 16
     plain = req["pduData"]
-    sealed, signature = ntlm.SEAL(FLAGS, session.sign, session.seal, req.get_packet()[:-16],
-                                  plain, session.seq, session.handle)
-    req["pduData"] = sealed
+    if level == rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY:
+        sealed, signature = ntlm.SEAL(FLAGS, session.sign, session.seal, req.get_packet()[:-16],
+                                      plain, session.seq, session.handle)
+        req["pduData"] = sealed
+    else:
+        signature = ntlm.SIGN(FLAGS, session.sign, req.get_packet()[:-16], session.seq,
+                              session.handle)
     req["sec_trailer"] = sec.getData()
     req["auth_data"] = signature
     session.seq += 1
     b = req.get_packet()
     rows = []
+    sealed_note = " (sealed)" if level == rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY else ""
     annotate_header(b, rows)
     rows.append((b[16:20], "alloc_hint %d" % len(stub)))
     rows.append((b[20:24], "p_cont_id 0, opnum %d" % opnum))
@@ -177,9 +183,9 @@ def sealed_request(session, call_id, opnum, stub, name, comment, obj=None):
         rows.append((b[24:40], "object UUID (PFC_OBJECT_UUID)"))
         off = 40
     if stub:
-        rows.append((b[off:off + len(stub)], "stub data (sealed)"))
+        rows.append((b[off:off + len(stub)], "stub data" + sealed_note))
     if pad:
-        rows.append((b[off + len(stub):off + len(stub) + pad], "auth padding (sealed)"))
+        rows.append((b[off + len(stub):off + len(stub) + pad], "auth padding" + sealed_note))
     toff = off + len(stub) + pad
     annotate_trailer(b, toff, rows)
     rows.append((b[toff + 8:toff + 12], "signature: version 1"))
@@ -190,8 +196,8 @@ def sealed_request(session, call_id, opnum, stub, name, comment, obj=None):
         obj_desc = " object=" + str(__import__("uuid").UUID(bytes_le=obj))
     write(name, comment, rows,
           [("expect", "request call_id=%d flags=0x%02x ctx=0 opnum=%d alloc_hint=%d stub=%d%s "
-            "auth=type 10 level 6 ctx 79231 len 16"
-            % (call_id, b[3], opnum, len(stub), len(stub), obj_desc)),
+            "auth=type 10 level %d ctx 79231 len 16"
+            % (call_id, b[3], opnum, len(stub), len(stub), obj_desc, level)),
            ("roundtrip", "no (impacket pads with 0xbb to 4 bytes, we pad with zeros to 16)"),
            ("plaintext-stub", stub.hex() if stub else "(empty)")])
 
@@ -207,6 +213,10 @@ def main():
     sealed_request(s, 3, 7, b"Remote Assistance", "impacket-request-sealed-1.hex",
                    ["A request with an object UUID and a 17-byte stub, sealed by impacket 0.10,",
                     "SeqNum 1 of the same session (gen-impacket-vectors.py)."], obj)
+    sealed_request(s, 4, 6, b"\x01\x02\x03\x04\x05", "impacket-request-signed-2.hex",
+                   ["A request signed (PKT_INTEGRITY) by impacket 0.10, SeqNum 2 of the same",
+                    "session: the checksum goes through the same RC4 state (KEY_EXCH)",
+                    "(gen-impacket-vectors.py)."], None, rpcrt.RPC_C_AUTHN_LEVEL_PKT_INTEGRITY)
 
 
 if __name__ == "__main__":

@@ -190,19 +190,21 @@ static RaNtlmssp *spec_server(void)
     return s;
 }
 
-/* impacket sealed two requests (SeqNum 0 and 1); we unseal and verify them in order. */
+/* impacket sealed two requests (SeqNum 0 and 1) and signed a third (SeqNum 2) in one session;
+ * we unseal or verify them in order. */
 static void test_unprotect_impacket(void)
 {
     RaNtlmssp *s = spec_server();
-    const char *files[] = {"pdu/impacket-request-sealed-0.hex",
-                           "pdu/impacket-request-sealed-1.hex"};
+    const char *files[] = {"pdu/impacket-request-sealed-0.hex", "pdu/impacket-request-sealed-1.hex",
+                           "pdu/impacket-request-signed-2.hex"};
+    const guint8 levels[] = {RA_AUTH_LEVEL_PKT_PRIVACY, RA_AUTH_LEVEL_PKT_PRIVACY,
+                             RA_AUTH_LEVEL_PKT_INTEGRITY};
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         HexVec *v = hexvec_load(files[i]);
         RaPdu pdu;
         GError *error = NULL;
         g_assert_true(ra_pdu_decode(v->bytes->data, v->bytes->len, &pdu, &error));
-        g_assert_true(ra_pdu_unprotect(v->bytes->data, v->bytes->len, &pdu,
-                                       RA_AUTH_LEVEL_PKT_PRIVACY, s, &error));
+        g_assert_true(ra_pdu_unprotect(v->bytes->data, v->bytes->len, &pdu, levels[i], s, &error));
         g_assert_no_error(error);
         const char *plain = hexvec_get(v, "plaintext-stub");
         if (strcmp(plain, "(empty)") == 0)

@@ -15,8 +15,8 @@
  *  - BSTR: marker, then FLAGGED_WORD_BLOB (conformance = clSize, fFlags = byte length or
  *    0xFFFFFFFF for a NULL BSTR, clSize, clSize UTF-16 units). Accepted: a NULL BSTR as a zero
  *    marker (impacket) or as fFlags 0xFFFFFFFF (Windows); odd byte lengths (the last byte is
- *    dropped); sent: the Windows form. A BSTR containing a NUL character is RA_ERROR_UNSUPPORTED
- *    (C strings cannot carry it).
+ *    dropped); trailing NUL characters (dropped). Sent: the Windows form. A NUL inside the text
+ *    is RA_ERROR_UNSUPPORTED (C strings cannot carry it).
  *  - SAFEARRAY(BSTR): three forms on receipt, told apart structurally (see
  * ra_oaut_pull_safearray_bstr); the Windows form on send.
  *  - VARIANT: marker, then (aligned to 8) the _wireVARIANT: clSize (size in 8-byte units),
