@@ -6,6 +6,9 @@
  * harness once. A crash is a crash; otherwise the driver exits 0 after printing how many inputs
  * it ran. An empty corpus is an error: a replay that runs nothing proves nothing.
  */
+/* strdup() and opendir() are POSIX; the build is strict C11. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
