@@ -101,8 +101,10 @@ static void bind(Session *s, guint8 ptype, const RaSyntaxId *const *ifaces, guin
     RaPresContext pcs[8];
     for (guint i = 0; i < n; i++)
         pcs[i] = (RaPresContext){(guint16)(first_ctx + i), *ifaces[i], 1, &ndr};
-    if (features)
-        pcs[n++] = (RaPresContext){(guint16)(first_ctx + n), *ifaces[0], 1, &btfn};
+    if (features) {
+        pcs[n] = (RaPresContext){(guint16)(first_ctx + n), *ifaces[0], 1, &btfn};
+        n++;
+    }
     RaPdu p = {0};
     p.hdr.ptype = ptype;
     p.hdr.pfc_flags = 3;
