@@ -483,10 +483,16 @@ gboolean ra_oaut_pull_variant(RaNdrPull *ndr, int flags, RaVariant *r)
         if (!pull_marker(ndr, &r->wire_marker))
             return FALSE;
     }
-    if (!(flags & RA_NDR_BUFFERS) || r->wire_marker == 0)
+    if (!(flags & RA_NDR_BUFFERS))
         return ra_ndr_pull_ok(ndr);
+    /* Count the nesting even for a NULL wireVARIANT (read as VT_EMPTY): we would send it with a
+     * body, so what pulls must stay within the depth a push accepts. */
     if (!ra_ndr_pull_enter(ndr))
         return FALSE;
+    if (r->wire_marker == 0) {
+        ra_ndr_pull_leave(ndr);
+        return TRUE;
+    }
     guint32 cl_size, reserved, discriminant;
     guint16 vt, w1, w2, w3;
     gboolean ok = ra_ndr_pull_align(ndr, 8) && ra_ndr_pull_u32(ndr, &cl_size) &&
