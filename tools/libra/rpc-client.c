@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+/* The largest response accepted (reassembled), and its most fragments. */
+#define MAX_RESPONSE           (16 * 1024 * 1024)
+#define MAX_RESPONSE_FRAGMENTS 16384
+
 typedef struct {
     guint32 auth_context_id;
     guint8 level;
@@ -50,6 +54,11 @@ RaRpcClient *ra_rpc_client_connect(const char *host, guint16 port, guint timeout
     GSocket *socket = ra_transport_connect(host, port, timeout_ms, error);
     if (socket == NULL)
         return NULL;
+    return ra_rpc_client_new_from_socket(socket);
+}
+
+RaRpcClient *ra_rpc_client_new_from_socket(GSocket *socket)
+{
     RaRpcClient *c = g_new0(RaRpcClient, 1);
     c->socket = socket;
     GSocketAddress *sa = g_socket_get_local_address(socket, NULL);
@@ -417,7 +426,8 @@ GBytes *ra_rpc_client_call(RaRpcClient *c, guint16 context_id, guint16 opnum, co
         return NULL;
 
     /* The response: fragments until LAST_FRAG, or a fault. */
-    g_autoptr(RaPduReassembly) reasm = ra_pdu_reassembly_new(64 * 1024 * 1024, 65536);
+    /* A server is not trusted either: its answer is bounded like a request. */
+    g_autoptr(RaPduReassembly) reasm = ra_pdu_reassembly_new(MAX_RESPONSE, MAX_RESPONSE_FRAGMENTS);
     for (;;) {
         GByteArray *buf = NULL;
         RaPdu pdu;
