@@ -711,6 +711,54 @@ static void test_truncated_and_lying(Fx *fx, gconstpointer unused)
     g_byte_array_unref(good);
 }
 
+/* The three-leg handshake's last leg in an alter_context instead of an auth3 ([MS-RPCE]
+ * 3.3.1.5.x): answered with an alter_context_resp, and the context works. */
+static void test_third_leg_in_alter_context(Fx *fx, gconstpointer unused)
+{
+    RaNtlmClientConfig nc = {0};
+    nc.user = TEST_USER;
+    nc.domain = TEST_DOMAIN;
+    nc.password = TEST_PASSWORD;
+    fx->ntlm = ra_ntlmssp_client_new(&nc, NULL);
+    fx->auth_context_id = 7;
+    GBytes *negotiate, *authenticate;
+    g_assert_true(ra_ntlmssp_step(fx->ntlm, NULL, 0, &negotiate, NULL));
+    RaSyntaxId n20 = ndr20();
+    RaPresContext pc = {0, test_iface_syntax, 1, &n20};
+    RaPdu p = bind_pdu(RA_PDU_BIND, fx->call_id++, &pc, 1);
+    p.has_auth = TRUE;
+    p.auth.auth_type = RA_AUTH_TYPE_WINNT;
+    p.auth.auth_level = RA_AUTH_LEVEL_PKT_PRIVACY;
+    p.auth.auth_context_id = 7;
+    p.auth.auth_value = g_bytes_get_data(negotiate, &p.auth.auth_value_len);
+    GByteArray *in = encode(&p, NULL);
+    RaPdu ack;
+    GBytes *b = exchange(fx, in, RA_PDU_BIND_ACK, TRUE, &ack);
+    g_assert_true(ra_ntlmssp_step(fx->ntlm, ack.auth.auth_value, ack.auth.auth_value_len,
+                                  &authenticate, NULL));
+    ra_pdu_clear(&ack);
+    g_bytes_unref(b);
+    g_byte_array_unref(in);
+    /* alter_context re-presenting context 0, carrying the AUTHENTICATE. */
+    RaPdu alter = bind_pdu(RA_PDU_ALTER_CONTEXT, fx->call_id++, &pc, 1);
+    alter.has_auth = TRUE;
+    alter.auth = p.auth;
+    alter.auth.auth_value = g_bytes_get_data(authenticate, &alter.auth.auth_value_len);
+    in = encode(&alter, NULL);
+    b = exchange(fx, in, RA_PDU_ALTER_CONTEXT_RESP, TRUE, &ack);
+    g_assert_cmpuint(ack.u.bind_ack.results[0].result, ==, RA_PDU_RESULT_ACCEPTANCE);
+    ra_pdu_clear(&ack);
+    g_bytes_unref(b);
+    g_byte_array_unref(in);
+    static const guint8 stub[] = "0123456789abcdef";
+    GByteArray *req = simple_request(fx, 0, 0, RA_AUTH_LEVEL_PKT_PRIVACY);
+    expect_response(fx, req, RA_AUTH_LEVEL_PKT_PRIVACY, stub, sizeof stub);
+    g_byte_array_unref(req);
+    g_assert_nonnull(strstr(fx->log->str, "authenticated CONTOSO\\alice"));
+    g_bytes_unref(negotiate);
+    g_bytes_unref(authenticate);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -727,5 +775,6 @@ int main(int argc, char **argv)
     ADD("/rpc-server/fragments", test_fragments);
     ADD("/rpc-server/fragment-limits", test_fragment_limits);
     ADD("/rpc-server/truncated-and-lying", test_truncated_and_lying);
+    ADD("/rpc-server/third-leg-in-alter-context", test_third_leg_in_alter_context);
     return g_test_run();
 }
