@@ -29,6 +29,8 @@ static gboolean same(const RaDualStringArray *a, const RaDualStringArray *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A g_return_if_fail() tripped by input is a bug: make it a crash the fuzzer reports. */
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
     if (size < 4)
         return 0;
     guint16 n = (guint16)(data[0] | data[1] << 8), secoff = (guint16)(data[2] | data[3] << 8);

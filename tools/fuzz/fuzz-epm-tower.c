@@ -11,6 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A g_return_if_fail() tripped by input is a bug: make it a crash the fuzzer reports. */
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
     RaArena *arena = ra_arena_new();
     RaEpmTower t;
     if (ra_epm_tower_parse(data, size, arena, &t, NULL)) {

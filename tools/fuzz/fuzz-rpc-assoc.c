@@ -14,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A g_return_if_fail() tripped by input is a bug: make it a crash the fuzzer reports. */
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
     RaRpcAssoc *assoc = fuzz_rpc_session();
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     size_t off = 0;

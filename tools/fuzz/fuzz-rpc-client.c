@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A g_return_if_fail() tripped by input is a bug: make it a crash the fuzzer reports. */
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
     /* What fits in the socket buffer, so that writing it all never blocks. */
     if (size < 1 || size > 65536)
         return 0;

@@ -34,6 +34,8 @@ static void init(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* A g_return_if_fail() tripped by input is a bug: make it a crash the fuzzer reports. */
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
     if (size < 1)
         return 0;
     init();

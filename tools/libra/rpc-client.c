@@ -332,6 +332,14 @@ gboolean ra_rpc_client_bind(RaRpcClient *c, const RaSyntaxId *iface, const RaRpc
     } else if (sec != NULL && (!ack.has_auth || ack.auth.auth_context_id != sec->auth_context_id)) {
         g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL, "the server sent no NTLM challenge");
         ok = FALSE;
+    } else if (first && (ack.u.bind_ack.max_recv_frag < RA_PDU_MIN_MAX_FRAG ||
+                         ack.u.bind_ack.max_xmit_frag < RA_PDU_MIN_MAX_FRAG)) {
+        /* C706 12.6.3.1: every implementation takes fragments of 1432 bytes. */
+        g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL,
+                    "the server's fragment sizes (%u, %u) are below the minimum of %u",
+                    ack.u.bind_ack.max_xmit_frag, ack.u.bind_ack.max_recv_frag,
+                    RA_PDU_MIN_MAX_FRAG);
+        ok = FALSE;
     }
     if (ok && first) {
         c->max_xmit = ack.u.bind_ack.max_recv_frag; /* what it takes is what we may send */
