@@ -416,8 +416,9 @@ static guint32 op_lookup(RaEpm *epm, RaRpcCall *call)
     ra_ndr_pull_u32(in, &max_ents);
     GError *error = NULL;
     if (!ra_ndr_pull_finish(in, &error)) {
+        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
-        return RA_NCA_S_FAULT_NDR;
+        return st;
     }
 
     Lookup *state = NULL;
@@ -513,15 +514,17 @@ static guint32 op_map(RaEpm *epm, RaRpcCall *call)
     ra_ndr_pull_u32(in, &max_towers);
     GError *error = NULL;
     if (!ra_ndr_pull_finish(in, &error)) {
+        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
-        return RA_NCA_S_FAULT_NDR;
+        return st;
     }
     if (tower_ptr == 0)
         return RA_NCA_S_FAULT_NDR; /* map_tower is required */
     RaEpmTower want;
     if (!ra_epm_tower_parse(tower_bytes, tower_len, call->arena, &want, &error)) {
+        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
-        return RA_NCA_S_FAULT_NDR;
+        return st;
     }
 
     guint8 ipv4[4];
@@ -575,8 +578,9 @@ static guint32 op_handle_free(RaEpm *epm, RaRpcCall *call)
     pull_handle(in, &handle);
     GError *error = NULL;
     if (!ra_ndr_pull_finish(in, &error)) {
+        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
-        return RA_NCA_S_FAULT_NDR;
+        return st;
     }
     Lookup *q = find_lookup(epm, &handle);
     if (q != NULL)

@@ -515,8 +515,14 @@ gboolean ra_ndr_pull_utf16(RaNdrPull *ndr, const guint8 *data, gsize n_units, gb
             return ra_ndr_pull_fail(ndr, RA_ERROR_MALFORMED, "string has no terminator");
     }
     gunichar2 *units = g_new(gunichar2, n + 1);
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = 0; i < n; i++) {
         units[i] = le16(data + 2 * i);
+        /* g_utf16_to_utf8 would stop at a NUL silently: refuse it instead. */
+        if (units[i] == 0) {
+            g_free(units);
+            return ra_ndr_pull_fail(ndr, RA_ERROR_UNSUPPORTED, "string contains a NUL character");
+        }
+    }
     GError *conv = NULL;
     glong written = 0;
     gchar *utf8 = g_utf16_to_utf8(units, (glong)n, NULL, &written, &conv);
@@ -1274,4 +1280,106 @@ void ra_ndr_print_bytes(RaNdrPrint *p, const char *name, const guint8 *data, gsi
 void ra_ndr_print_null(RaNdrPrint *p, const char *name)
 {
     ra_ndr_print_line(p, "%s: NULL", name);
+}
+
+/* ====================================================================================== */
+/* Type descriptors                                                                        */
+/* ====================================================================================== */
+
+#define SCALAR_TYPE(tname, ctype, fmt_print)                                    \
+    static gboolean pull_##tname(RaNdrPull *ndr, int flags, gpointer r)         \
+    {                                                                           \
+        return ra_ndr_pull_##tname(ndr, (ctype *)r);                            \
+    }                                                                           \
+    static gboolean push_##tname(RaNdrPush *ndr, int flags, gconstpointer r)    \
+    {                                                                           \
+        return ra_ndr_push_##tname(ndr, *(const ctype *)r);                     \
+    }                                                                           \
+    static void print_##tname(RaNdrPrint *p, const char *name, gconstpointer r) \
+    {                                                                           \
+        fmt_print(p, name, *(const ctype *)r);                                  \
+    }
+
+SCALAR_TYPE(u8, guint8, ra_ndr_print_u8)
+SCALAR_TYPE(u16, guint16, ra_ndr_print_u16)
+SCALAR_TYPE(u32, guint32, ra_ndr_print_u32)
+SCALAR_TYPE(u64, guint64, ra_ndr_print_u64)
+SCALAR_TYPE(double, gdouble, ra_ndr_print_double)
+SCALAR_TYPE(enum16, guint16, ra_ndr_print_u16)
+
+static gboolean pull_uuid_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_ndr_pull_uuid(ndr, r);
+}
+
+static gboolean push_uuid_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_ndr_push_uuid(ndr, r);
+}
+
+static void print_uuid_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_ndr_print_uuid(p, name, r);
+}
+
+static gboolean pull_syntax_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_ndr_pull_syntax_id(ndr, r);
+}
+
+static gboolean push_syntax_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_ndr_push_syntax_id(ndr, r);
+}
+
+static void print_syntax_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_ndr_print_syntax_id(p, name, r);
+}
+
+#define STRING_TYPE(tname)                                                       \
+    static gboolean pull_##tname##_t(RaNdrPull *ndr, int flags, gpointer r)      \
+    {                                                                            \
+        return ra_ndr_pull_##tname(ndr, (gchar **)r);                            \
+    }                                                                            \
+    static gboolean push_##tname##_t(RaNdrPush *ndr, int flags, gconstpointer r) \
+    {                                                                            \
+        return ra_ndr_push_##tname(ndr, *(gchar *const *)r);                     \
+    }
+
+STRING_TYPE(wstring)
+STRING_TYPE(cstring)
+STRING_TYPE(lpwstr)
+
+static void print_string_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_ndr_print_string(p, name, *(gchar *const *)r);
+}
+
+static const RaNdrType ndr_types[] = {
+    {"u8", sizeof(guint8), pull_u8, push_u8, print_u8},
+    {"u16", sizeof(guint16), pull_u16, push_u16, print_u16},
+    {"u32", sizeof(guint32), pull_u32, push_u32, print_u32},
+    {"hyper", sizeof(guint64), pull_u64, push_u64, print_u64},
+    {"double", sizeof(gdouble), pull_double, push_double, print_double},
+    {"enum16", sizeof(guint16), pull_enum16, push_enum16, print_enum16},
+    {"uuid", sizeof(RaUuid), pull_uuid_t, push_uuid_t, print_uuid_t},
+    {"syntax_id", sizeof(RaSyntaxId), pull_syntax_t, push_syntax_t, print_syntax_t},
+    {"wstring", sizeof(gchar *), pull_wstring_t, push_wstring_t, print_string_t},
+    {"cstring", sizeof(gchar *), pull_cstring_t, push_cstring_t, print_string_t},
+    {"lpwstr", sizeof(gchar *), pull_lpwstr_t, push_lpwstr_t, print_string_t},
+};
+
+const RaNdrType *ra_ndr_types(guint *n)
+{
+    *n = G_N_ELEMENTS(ndr_types);
+    return ndr_types;
+}
+
+const RaNdrType *ra_ndr_type_lookup(const RaNdrType *types, guint n, const char *name)
+{
+    for (guint i = 0; i < n; i++)
+        if (strcmp(types[i].name, name) == 0)
+            return &types[i];
+    return NULL;
 }

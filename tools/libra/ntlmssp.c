@@ -72,8 +72,14 @@ static gchar *utf16_to_utf8(const guint8 *p, gsize len, GError **error)
     }
     gsize n = len / 2;
     gunichar2 *u = g_new(gunichar2, n + 1);
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = 0; i < n; i++) {
         u[i] = get16(p + 2 * i);
+        if (u[i] == 0) { /* g_utf16_to_utf8 would stop here silently */
+            g_free(u);
+            malformed(error, "string contains a NUL character");
+            return NULL;
+        }
+    }
     GError *conv = NULL;
     glong written = 0;
     gchar *s = g_utf16_to_utf8(u, (glong)n, NULL, &written, &conv);
@@ -113,9 +119,14 @@ static gboolean append_utf16(GByteArray *out, const char *s, GError **error)
     return TRUE;
 }
 
-/* OEM strings: bytes as Latin-1 (never fails). */
-static gchar *oem_to_utf8(const guint8 *p, gsize len)
+/* OEM strings: bytes read as Latin-1; a NUL byte is RA_ERROR_MALFORMED (a C string would
+ * silently end there). */
+static gchar *oem_to_utf8(const guint8 *p, gsize len, GError **error)
 {
+    if (memchr(p, 0, len) != NULL) {
+        malformed(error, "OEM string contains a NUL character");
+        return NULL;
+    }
     GString *s = g_string_sized_new(len);
     for (gsize i = 0; i < len; i++)
         g_string_append_unichar(s, p[i]);
@@ -245,14 +256,18 @@ gboolean ra_ntlm_negotiate_decode(const guint8 *data, gsize len, RaNtlmNegotiate
     gsize l;
     if (!get_field(&m, 16, &p, &l, "DomainName", error))
         return FALSE;
-    if (l && (msg->flags & RA_NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED))
-        msg->domain = oem_to_utf8(p, l);
+    if (l && (msg->flags & RA_NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED) &&
+        (msg->domain = oem_to_utf8(p, l, error)) == NULL)
+        return FALSE;
     if (!get_field(&m, 24, &p, &l, "Workstation", error)) {
         ra_ntlm_negotiate_clear(msg);
         return FALSE;
     }
-    if (l && (msg->flags & RA_NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED))
-        msg->workstation = oem_to_utf8(p, l);
+    if (l && (msg->flags & RA_NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED) &&
+        (msg->workstation = oem_to_utf8(p, l, error)) == NULL) {
+        ra_ntlm_negotiate_clear(msg);
+        return FALSE;
+    }
     if ((msg->flags & RA_NTLMSSP_NEGOTIATE_VERSION) && m.min_offset >= NEGOTIATE_HEADER + 8 &&
         len >= NEGOTIATE_HEADER + VERSION_SIZE) {
         msg->has_version = TRUE;
@@ -319,7 +334,9 @@ gboolean ra_ntlm_challenge_decode(const guint8 *data, gsize len, RaNtlmChallenge
             if (msg->target_name == NULL)
                 return FALSE;
         } else {
-            msg->target_name = oem_to_utf8(name, name_len);
+            msg->target_name = oem_to_utf8(name, name_len, error);
+            if (msg->target_name == NULL)
+                return FALSE;
         }
     }
     if (info_len > 0) {
@@ -393,8 +410,8 @@ static gboolean decode_string(guint32 flags, const guint8 *p, gsize len, gchar *
         *out = utf16_to_utf8(p, len, error);
         return *out != NULL;
     }
-    *out = oem_to_utf8(p, len);
-    return TRUE;
+    *out = oem_to_utf8(p, len, error);
+    return *out != NULL;
 }
 
 gboolean ra_ntlm_authenticate_decode(const guint8 *data, gsize len, RaNtlmAuthenticate *msg,

@@ -483,10 +483,16 @@ gboolean ra_oaut_pull_variant(RaNdrPull *ndr, int flags, RaVariant *r)
         if (!pull_marker(ndr, &r->wire_marker))
             return FALSE;
     }
-    if (!(flags & RA_NDR_BUFFERS) || r->wire_marker == 0)
+    if (!(flags & RA_NDR_BUFFERS))
         return ra_ndr_pull_ok(ndr);
+    /* Count the nesting even for a NULL wireVARIANT (read as VT_EMPTY): we would send it with a
+     * body, so what pulls must stay within the depth a push accepts. */
     if (!ra_ndr_pull_enter(ndr))
         return FALSE;
+    if (r->wire_marker == 0) {
+        ra_ndr_pull_leave(ndr);
+        return TRUE;
+    }
     guint32 cl_size, reserved, discriminant;
     guint16 vt, w1, w2, w3;
     gboolean ok = ra_ndr_pull_align(ndr, 8) && ra_ndr_pull_u32(ndr, &cl_size) &&
@@ -639,4 +645,96 @@ void ra_oaut_print_variant(RaNdrPrint *p, const char *name, const RaVariant *r)
         }
     }
     ra_ndr_print_end(p);
+}
+
+/* ---- descriptors ---- */
+
+static gboolean pull_bstr_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_oaut_pull_bstr(ndr, flags, r);
+}
+
+static gboolean push_bstr_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_oaut_push_bstr(ndr, flags, *(gchar *const *)r);
+}
+
+static void print_bstr_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_oaut_print_bstr(p, name, *(gchar *const *)r);
+}
+
+static gboolean pull_safearray_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_oaut_pull_safearray_bstr(ndr, flags, r);
+}
+
+static gboolean push_safearray_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_oaut_push_safearray_bstr(ndr, flags, *(RaBstrArray *const *)r);
+}
+
+static void print_safearray_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_oaut_print_safearray_bstr(p, name, *(RaBstrArray *const *)r);
+}
+
+static gboolean pull_variant_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_oaut_pull_variant(ndr, flags, r);
+}
+
+static gboolean push_variant_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_oaut_push_variant(ndr, flags, r);
+}
+
+static void print_variant_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_oaut_print_variant(p, name, r);
+}
+
+static gboolean pull_iface_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_oaut_pull_interface_ptr(ndr, flags, r);
+}
+
+static gboolean push_iface_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_oaut_push_interface_ptr(ndr, flags, *(RaInterfacePointer *const *)r);
+}
+
+static void print_iface_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_oaut_print_interface_ptr(p, name, *(RaInterfacePointer *const *)r);
+}
+
+static gboolean pull_mip_t(RaNdrPull *ndr, int flags, gpointer r)
+{
+    return ra_oaut_pull_minterface_pointer(ndr, flags, r);
+}
+
+static gboolean push_mip_t(RaNdrPush *ndr, int flags, gconstpointer r)
+{
+    return ra_oaut_push_minterface_pointer(ndr, flags, r);
+}
+
+static void print_mip_t(RaNdrPrint *p, const char *name, gconstpointer r)
+{
+    ra_oaut_print_minterface_pointer(p, name, r);
+}
+
+static const RaNdrType oaut_types[] = {
+    {"bstr", sizeof(gchar *), pull_bstr_t, push_bstr_t, print_bstr_t},
+    {"safearray_bstr", sizeof(RaBstrArray *), pull_safearray_t, push_safearray_t,
+     print_safearray_t},
+    {"variant", sizeof(RaVariant), pull_variant_t, push_variant_t, print_variant_t},
+    {"interface_ptr", sizeof(RaInterfacePointer *), pull_iface_t, push_iface_t, print_iface_t},
+    {"minterface_pointer", sizeof(RaInterfacePointer), pull_mip_t, push_mip_t, print_mip_t},
+};
+
+const RaNdrType *ra_oaut_types(guint *n)
+{
+    *n = G_N_ELEMENTS(oaut_types);
+    return oaut_types;
 }

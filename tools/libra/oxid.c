@@ -423,11 +423,13 @@ static guint32 finish(RaRpcCall *call, RaNdrPush *out)
     return 0;
 }
 
-static gboolean pull_done(RaNdrPull *in)
+/* Ends a pull; on failure records why in the call (for the log). */
+static gboolean pull_done(RaRpcCall *call, RaNdrPull *in)
 {
     GError *error = NULL;
     if (ra_ndr_pull_finish(in, &error))
         return TRUE;
+    ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
     g_error_free(error);
     return FALSE;
 }
@@ -478,7 +480,7 @@ static guint32 op_resolve(RaOxidResolver *r, RaRpcCall *call, gboolean v2)
     if (ra_ndr_pull_ok(in) && n_protseqs > MAX_PROTSEQS)
         ra_ndr_pull_fail(in, RA_ERROR_TOO_LARGE, "%u protocol sequences", n_protseqs);
     ra_ndr_pull_u16_array(in, n_protseqs, &protseqs);
-    if (!pull_done(in))
+    if (!pull_done(call, in))
         return RA_NCA_S_FAULT_NDR;
 
     const Oxid *o = g_hash_table_lookup(r->oxids, &oxid);
@@ -529,7 +531,7 @@ static guint32 op_simple_ping(RaOxidResolver *r, RaRpcCall *call)
     g_autoptr(RaNdrPull) in = ra_ndr_pull_new(call->stub, call->stub_len, call->arena);
     guint64 setid = 0;
     ra_ndr_pull_u64(in, &setid);
-    if (!pull_done(in))
+    if (!pull_done(call, in))
         return RA_NCA_S_FAULT_NDR;
     PingSet *set = g_hash_table_lookup(r->sets, &setid);
     if (set != NULL)
@@ -572,7 +574,7 @@ static guint32 op_complex_ping(RaOxidResolver *r, RaRpcCall *call)
         ra_ndr_pull_fail(in, RA_ERROR_TOO_LARGE, "%u + %u OIDs in one ping", n_add, n_del);
     guint64 *add = pull_oid_array(in, n_add);
     guint64 *del = pull_oid_array(in, n_del);
-    if (!pull_done(in))
+    if (!pull_done(call, in))
         return RA_NCA_S_FAULT_NDR;
 
     guint32 status = 0;

@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+/* The largest response accepted (reassembled), and its most fragments. */
+#define MAX_RESPONSE           (16 * 1024 * 1024)
+#define MAX_RESPONSE_FRAGMENTS 16384
+
 typedef struct {
     guint32 auth_context_id;
     guint8 level;
@@ -50,6 +54,11 @@ RaRpcClient *ra_rpc_client_connect(const char *host, guint16 port, guint timeout
     GSocket *socket = ra_transport_connect(host, port, timeout_ms, error);
     if (socket == NULL)
         return NULL;
+    return ra_rpc_client_new_from_socket(socket);
+}
+
+RaRpcClient *ra_rpc_client_new_from_socket(GSocket *socket)
+{
     RaRpcClient *c = g_new0(RaRpcClient, 1);
     c->socket = socket;
     GSocketAddress *sa = g_socket_get_local_address(socket, NULL);
@@ -323,6 +332,14 @@ gboolean ra_rpc_client_bind(RaRpcClient *c, const RaSyntaxId *iface, const RaRpc
     } else if (sec != NULL && (!ack.has_auth || ack.auth.auth_context_id != sec->auth_context_id)) {
         g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL, "the server sent no NTLM challenge");
         ok = FALSE;
+    } else if (first && (ack.u.bind_ack.max_recv_frag < RA_PDU_MIN_MAX_FRAG ||
+                         ack.u.bind_ack.max_xmit_frag < RA_PDU_MIN_MAX_FRAG)) {
+        /* C706 12.6.3.1: every implementation takes fragments of 1432 bytes. */
+        g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL,
+                    "the server's fragment sizes (%u, %u) are below the minimum of %u",
+                    ack.u.bind_ack.max_xmit_frag, ack.u.bind_ack.max_recv_frag,
+                    RA_PDU_MIN_MAX_FRAG);
+        ok = FALSE;
     }
     if (ok && first) {
         c->max_xmit = ack.u.bind_ack.max_recv_frag; /* what it takes is what we may send */
@@ -417,7 +434,8 @@ GBytes *ra_rpc_client_call(RaRpcClient *c, guint16 context_id, guint16 opnum, co
         return NULL;
 
     /* The response: fragments until LAST_FRAG, or a fault. */
-    g_autoptr(RaPduReassembly) reasm = ra_pdu_reassembly_new(64 * 1024 * 1024, 65536);
+    /* A server is not trusted either: its answer is bounded like a request. */
+    g_autoptr(RaPduReassembly) reasm = ra_pdu_reassembly_new(MAX_RESPONSE, MAX_RESPONSE_FRAGMENTS);
     for (;;) {
         GByteArray *buf = NULL;
         RaPdu pdu;

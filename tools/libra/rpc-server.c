@@ -106,6 +106,13 @@ const char *ra_rpc_fault_name(guint32 status)
     return ra_pdu_fault_name(status);
 }
 
+guint32 ra_rpc_call_fault(RaRpcCall *call, guint32 status, const GError *error)
+{
+    if (error != NULL)
+        call->fault_detail = ra_arena_strdup(call->arena, error->message);
+    return status;
+}
+
 /* ---- logging ---- */
 
 static void slog(RaRpcServer *s, RaRpcLogLevel level, const char *peer, const char *format, ...)
@@ -458,6 +465,7 @@ static gboolean bind_auth(RaRpcAssoc *a, const RaPdu *pdu, GBytes **token, guint
     nc.nb_domain = s->domain_name;
     nc.lookup = lookup_account;
     nc.lookup_data = s;
+    nc.fixed_time = s->config.ntlm_fixed_time != 0 ? &s->config.ntlm_fixed_time : NULL;
     RaNtlmssp *ntlm = ra_ntlmssp_server_new(&nc, &error);
     if (ntlm == NULL || !ra_ntlmssp_step(ntlm, t->auth_value, t->auth_value_len, token, &error)) {
         alog(a, RA_RPC_LOG_REFUSAL, "refused: NTLM: %s", error->message);
@@ -820,8 +828,8 @@ static gboolean dispatch(RaRpcAssoc *a, GPtrArray *out, GBytes *stub)
         send_response(a, out, first, call.response, sec, level);
     } else {
         gchar *ft = fault_text(status);
-        alog(a, RA_RPC_LOG_DEBUG, "call %u: %s opnum %u faulted: %s", call_id, iface->name, opnum,
-             ft);
+        alog(a, RA_RPC_LOG_DEBUG, "call %u: %s opnum %u faulted: %s%s%s", call_id, iface->name,
+             opnum, ft, call.fault_detail ? ": " : "", call.fault_detail ? call.fault_detail : "");
         g_free(ft);
         send_fault(a, out, call_id, ctx_id, status, FALSE);
     }

@@ -18,6 +18,7 @@
 #define READ_CHUNK             65536
 #define CLOSE_GRACE_US         (2 * G_USEC_PER_SEC)
 #define MAX_ACCEPTS_PER_WAKEUP 64
+#define ACCEPT_PAUSE_MS        100
 
 struct RaTransport {
     GMainContext *context;
@@ -362,6 +363,23 @@ static void conn_new(RaTransport *t, GSocket *socket)
 
 /* ---- listeners ---- */
 
+static gboolean on_listener_readable(GSocket *socket, GIOCondition cond, gpointer data);
+
+static void listener_watch(Listener *l)
+{
+    l->source = g_socket_create_source(l->socket, G_IO_IN, NULL);
+    g_source_set_callback(l->source, G_SOURCE_FUNC(on_listener_readable), l, NULL);
+    g_source_attach(l->source, l->transport->context);
+}
+
+static gboolean on_listener_resume(gpointer data)
+{
+    Listener *l = data;
+    g_source_unref(l->source);
+    listener_watch(l);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean on_listener_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     Listener *l = data;
@@ -369,8 +387,18 @@ static gboolean on_listener_readable(GSocket *socket, GIOCondition cond, gpointe
         GError *error = NULL;
         GSocket *s = g_socket_accept(socket, NULL, &error);
         if (s == NULL) {
-            /* EAGAIN ends the batch; EMFILE and friends are retried on the next wakeup. */
+            gboolean again = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
             g_error_free(error);
+            if (!again) {
+                /* Out of descriptors (EMFILE) or the like: the socket stays readable, so
+                 * listening on would spin. Pause accepting for a moment instead. */
+                g_source_destroy(l->source);
+                g_source_unref(l->source);
+                l->source = g_timeout_source_new(ACCEPT_PAUSE_MS);
+                g_source_set_callback(l->source, on_listener_resume, l, NULL);
+                g_source_attach(l->source, l->transport->context);
+                return G_SOURCE_REMOVE;
+            }
             break;
         }
         conn_new(l->transport, s);
@@ -500,9 +528,7 @@ gboolean ra_transport_listen(RaTransport *t, const char *address, guint16 port, 
     if (bound != NULL && G_IS_INET_SOCKET_ADDRESS(bound))
         l->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
     g_clear_object(&bound);
-    l->source = g_socket_create_source(socket, G_IO_IN, NULL);
-    g_source_set_callback(l->source, G_SOURCE_FUNC(on_listener_readable), l, NULL);
-    g_source_attach(l->source, t->context);
+    listener_watch(l);
     g_ptr_array_add(t->listeners, l);
     return TRUE;
 }

@@ -193,8 +193,9 @@ static void on_log(RaRpcLogLevel level, const char *peer, const char *message, g
     const char *tag = level == RA_RPC_LOG_REFUSAL ? "refused: "
                       : level == RA_RPC_LOG_ERROR ? "error: "
                                                   : "";
-    /* The library never passes secrets here; the tag only avoids doubling "refused". */
-    if (g_str_has_prefix(message, "refused") || g_str_has_prefix(message, "authentication failed"))
+    /* The library never passes secrets here. Messages that say what was refused or failed
+     * need no tag. */
+    if (strstr(message, "refused") != NULL || strstr(message, "failed") != NULL)
         tag = "";
     fprintf(stderr, "%sZ %s %s%s\n", stamp, peer != NULL ? peer : "-", tag, message);
     fflush(stderr);

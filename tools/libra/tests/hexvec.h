@@ -60,7 +60,8 @@ static G_GNUC_UNUSED HexVec *hexvec_parse(const char *name, const char *text)
             if (colon != NULL && colon > p &&
                 strspn(p, "abcdefghijklmnopqrstuvwxyz-_") == (gsize)(colon - p)) {
                 gchar *key = g_strndup(p, (gsize)(colon - p));
-                gchar *val = g_strstrip(g_strdup(colon + 1));
+                /* One space after the colon separates; the rest (indentation) is the value. */
+                gchar *val = g_strchomp(g_strdup(colon[1] == ' ' ? colon + 2 : colon + 1));
                 const char *old = g_hash_table_lookup(v->directives, key);
                 if (old != NULL) {
                     gchar *joined = g_strconcat(old, "\n", val, NULL);

@@ -5,7 +5,9 @@
  */
 #include "rpc-test-server.h"
 
+#include "ra/epm.h"
 #include "ra/error.h"
+#include "ra/ndr.h"
 #include "ra/ntlmssp.h"
 #include "ra/rpc-client.h"
 
@@ -405,6 +407,53 @@ static void test_ipv6(void)
     test_server_stop(ts);
 }
 
+/* The acceptance calls - ServerAlive2 and ept_map - at every level, against the default
+ * minimum (privacy): both are callable without authentication, and with it at any level. */
+static void test_acceptance_calls_every_level(void)
+{
+    TestServer *ts = test_server_start(RA_AUTH_LEVEL_PKT_PRIVACY);
+    gchar *binding = g_strdup_printf("127.0.0.1[%u]", ts->port);
+    static const guint8 any[4] = {0};
+    GBytes *tower = ra_epm_tower_build_tcp(&ra_oxid_syntax, &ra_syntax_ndr20, 0, any);
+    gsize tlen;
+    const guint8 *t = g_bytes_get_data(tower, &tlen);
+    RaNdrPush *p = ra_ndr_push_new();
+    RaUuid nil = {0};
+    ra_ndr_push_ptr(p, &nil);
+    ra_ndr_push_uuid(p, &nil);
+    ra_ndr_push_ptr(p, t);
+    ra_ndr_push_array_size(p, (guint32)tlen);
+    ra_ndr_push_u32(p, (guint32)tlen);
+    ra_ndr_push_bytes(p, t, tlen);
+    ra_ndr_push_align(p, 4);
+    ra_ndr_push_u32(p, 0);
+    ra_ndr_push_uuid(p, &nil);
+    ra_ndr_push_u32(p, 1);
+    GBytes *map = ra_ndr_push_finish(p, NULL);
+    ra_ndr_push_free(p);
+    for (gsize i = 0; i < G_N_ELEMENTS(levels); i++) {
+        RaRpcClient *c = connect_to(ts);
+        RaRpcAuth auth = auth_at(levels[i]);
+        guint16 oxid = bind_or_die(c, &ra_oxid_syntax, &auth);
+        guint16 epm = bind_or_die(c, &ra_epm_syntax, &auth);
+        GBytes *r = call_ok(c, oxid, 5, NULL, 0);
+        g_assert_true(dsa_has_binding(r, binding));
+        g_bytes_unref(r);
+        r = call_ok(c, epm, 3, g_bytes_get_data(map, NULL), g_bytes_get_size(map));
+        /* ept_map's answer: handle (20), num_towers (4), ...; status last. */
+        gsize n;
+        const guint8 *d = g_bytes_get_data(r, &n);
+        g_assert_cmpuint(d[20], ==, 1);
+        g_assert_cmpuint(d[n - 4] | d[n - 3] | d[n - 2] | d[n - 1], ==, 0);
+        g_bytes_unref(r);
+        ra_rpc_client_free(c);
+    }
+    g_bytes_unref(map);
+    g_bytes_unref(tower);
+    g_free(binding);
+    test_server_stop(ts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -419,5 +468,6 @@ int main(int argc, char **argv)
     g_test_add_func("/rpc-client/object-uuid", test_object_uuid);
     g_test_add_func("/rpc-client/features-and-groups", test_bind_features_and_groups);
     g_test_add_func("/rpc-client/ipv6", test_ipv6);
+    g_test_add_func("/rpc-client/acceptance-calls-every-level", test_acceptance_calls_every_level);
     return g_test_run();
 }

@@ -8,6 +8,11 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 /* ---- framing ---- */
 
 static void make_header(guint8 *h, guint frag, gboolean little)
@@ -512,6 +517,84 @@ static void test_listen_errors(void)
     g_clear_error(&error);
 }
 
+/* Out of descriptors: accept fails with EMFILE; the listener pauses instead of spinning, and
+ * accepts the waiting connection once a descriptor is free again. */
+/* The number that makes exactly `room` more descriptors allocatable: RLIMIT_NOFILE bounds the
+ * descriptor numbers, which are handed out lowest first. */
+static int limit_for_room(int room)
+{
+    int fds[16], top = -1;
+    for (int i = 0; i < room; i++) {
+        fds[i] = open("/dev/null", O_RDONLY);
+        top = MAX(top, fds[i]);
+    }
+    for (int i = 0; i < room; i++)
+        close(fds[i]);
+    return top + 1;
+}
+
+static GSocket *unconnected(void)
+{
+    GSocket *sock =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_assert_nonnull(sock);
+    g_socket_set_timeout(sock, 5);
+    return sock;
+}
+
+static void connect_unconnected(GSocket *sock, guint16 port)
+{
+    GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *sa = g_inet_socket_address_new(lo, port);
+    GError *error = NULL;
+    g_assert_true(g_socket_connect(sock, sa, NULL, &error));
+    g_assert_no_error(error);
+    g_object_unref(sa);
+    g_object_unref(lo);
+}
+
+static void test_out_of_descriptors(void)
+{
+    Server *s = server_start("127.0.0.1", NULL, MODE_ECHO);
+    /* Both client sockets exist before the limit; then the server has room for exactly one
+     * more descriptor: it accepts A, and accepting B fails with EMFILE. */
+    GSocket *a = unconnected(), *b = unconnected();
+    /* A first connection on each side, before the limit: GLib allocates some descriptors lazily
+     * (the main context wake-up) on first use. */
+    GSocket *warm = unconnected();
+    connect_unconnected(warm, s->port);
+    wait_count(&s->accepted, 1);
+    g_object_unref(warm);
+    wait_count(&s->closed, 1);
+    struct rlimit old;
+    g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &old), ==, 0);
+    struct rlimit tight = {(rlim_t)limit_for_room(1), old.rlim_max};
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &tight), ==, 0);
+    connect_unconnected(a, s->port);
+    wait_count(&s->accepted, 2);
+    connect_unconnected(b, s->port);
+    GBytes *p = make_pdu(64, 5);
+    ra_transport_send_all(b, g_bytes_get_data(p, NULL), 64, NULL);
+    /* Meanwhile the server must not spin on the listener that cannot accept: the process uses
+     * far less CPU than the time that passes. */
+    struct timespec cpu0, cpu1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+    g_usleep(500000);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+    double cpu = (double)(cpu1.tv_sec - cpu0.tv_sec) + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9;
+    g_assert_cmpfloat(cpu, <, 0.05);
+    g_assert_cmpint(g_atomic_int_get(&s->accepted), ==, 2);
+    /* A goes; its descriptor on the server side is freed; B is accepted and served. */
+    g_object_unref(a);
+    wait_count(&s->closed, 2);
+    assert_echo(b, p);
+    g_assert_cmpint(g_atomic_int_get(&s->accepted), ==, 3);
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &old), ==, 0);
+    g_bytes_unref(p);
+    g_object_unref(b);
+    server_stop(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -526,5 +609,6 @@ int main(int argc, char **argv)
     g_test_add_func("/transport/ipv6", test_ipv6);
     g_test_add_func("/transport/shutdown", test_shutdown_closes_all);
     g_test_add_func("/transport/listen-errors", test_listen_errors);
+    g_test_add_func("/transport/out-of-descriptors", test_out_of_descriptors);
     return g_test_run();
 }

@@ -385,6 +385,29 @@ void ra_ndr_print_bytes(RaNdrPrint *p, const char *name, const guint8 *data, gsi
 /* "name: NULL" for a NULL pointer. */
 void ra_ndr_print_null(RaNdrPrint *p, const char *name);
 
+/* ======================================================================================== */
+/* Type descriptors                                                                          */
+/* ======================================================================================== */
+
+/*
+ * A wire type's triplet behind one descriptor, so that tests, fuzzers and tools can walk every
+ * type a module provides (generated code emits one table per interface). pull, push and print
+ * take a pointer to the C representation of the type, `size` bytes; pull zeroes it first.
+ */
+typedef struct {
+    const char *name;
+    gsize size;
+    gboolean (*pull)(RaNdrPull *ndr, int flags, gpointer r);
+    gboolean (*push)(RaNdrPush *ndr, int flags, gconstpointer r);
+    void (*print)(RaNdrPrint *p, const char *name, gconstpointer r);
+} RaNdrType;
+
+/* This module's types: "u8", "u16", "u32", "hyper", "double", "enum16", "uuid", "syntax_id",
+ * "wstring", "cstring" (referents of [string] pointers) and "lpwstr" (a top-level LPWSTR). */
+const RaNdrType *ra_ndr_types(guint *n);
+/* The entry called name in types[0..n), or NULL. */
+const RaNdrType *ra_ndr_type_lookup(const RaNdrType *types, guint n, const char *name);
+
 G_END_DECLS
 
 #endif

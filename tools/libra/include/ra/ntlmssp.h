@@ -232,7 +232,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaNtlmssp, ra_ntlmssp_free)
  *          MsvAvTimestamp); step(AUTHENTICATE) -> no token, established, or RA_ERROR_AUTH.
  * The server accepts only NTLMv2 responses (NTProofStr checked in constant time against the
  * account's hash, per [MS-NLMP] 3.3.2), checks the MIC when MsvAvFlags says one is present, and
- * refuses anonymous logons and flags below required_flags. Any error leaves the context failed.
+ * refuses anonymous logons and flags below required_flags. The timestamp inside the NTLMv2 blob
+ * is not compared with the clock (the server challenge is fresh for every handshake, so an old
+ * AUTHENTICATE cannot be replayed). Any error leaves the context failed.
  */
 gboolean ra_ntlmssp_step(RaNtlmssp *ctx, const guint8 *in, gsize in_len, GBytes **out,
                          GError **error);

@@ -15,8 +15,8 @@
  *  - BSTR: marker, then FLAGGED_WORD_BLOB (conformance = clSize, fFlags = byte length or
  *    0xFFFFFFFF for a NULL BSTR, clSize, clSize UTF-16 units). Accepted: a NULL BSTR as a zero
  *    marker (impacket) or as fFlags 0xFFFFFFFF (Windows); odd byte lengths (the last byte is
- *    dropped); sent: the Windows form. A BSTR containing a NUL character is RA_ERROR_UNSUPPORTED
- *    (C strings cannot carry it).
+ *    dropped); trailing NUL characters (dropped). Sent: the Windows form. A NUL inside the text
+ *    is RA_ERROR_UNSUPPORTED (C strings cannot carry it).
  *  - SAFEARRAY(BSTR): three forms on receipt, told apart structurally (see
  * ra_oaut_pull_safearray_bstr); the Windows form on send.
  *  - VARIANT: marker, then (aligned to 8) the _wireVARIANT: clSize (size in 8-byte units),
@@ -184,6 +184,10 @@ void ra_oaut_print_variant(RaNdrPrint *p, const char *name, const RaVariant *r);
 
 /* "VT_BSTR", "VT_BYREF|VT_I4", "VT_ARRAY|VT_BSTR", or "0xNNNN"; newly allocated. */
 gchar *ra_oaut_vartype_name(guint16 vt);
+
+/* Descriptors (ra/ndr.h) of this module's types: "bstr", "safearray_bstr", "variant",
+ * "interface_ptr" (C type RaInterfacePointer *) and "minterface_pointer". */
+const RaNdrType *ra_oaut_types(guint *n);
 
 G_END_DECLS
 

@@ -230,7 +230,8 @@ typedef struct {
  * pdu->auth.auth_value point into it. Allocated members (contexts, results, secondary address)
  * are freed by ra_pdu_clear(). On failure *pdu is cleared.
  * Checks: the header (ra_pdu_peek_header with no size limit), every count against the bytes,
- * auth_pad_length against the stub, no trailing bytes after a bind body, known ptype.
+ * auth_pad_length against the stub, at most 15 bytes (padding) after a bind's context list,
+ * known ptype.
  */
 gboolean ra_pdu_decode(const guint8 *data, gsize len, RaPdu *pdu, GError **error);
 void ra_pdu_clear(RaPdu *pdu);

@@ -35,6 +35,9 @@ typedef struct {
  */
 RaRpcClient *ra_rpc_client_connect(const char *host, guint16 port, guint timeout_ms,
                                    GError **error);
+/* A client on an already connected stream socket (taken over; tests and fuzzers use one end
+ * of a socketpair). Reads and writes use the socket's blocking mode and timeout. */
+RaRpcClient *ra_rpc_client_new_from_socket(GSocket *socket);
 /* Closes the connection and frees. NULL is ignored. */
 void ra_rpc_client_free(RaRpcClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaRpcClient, ra_rpc_client_free)

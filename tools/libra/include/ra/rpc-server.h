@@ -108,7 +108,13 @@ struct RaRpcCall {
     guint16 local_port;
     guint32 assoc_group_id;
     GBytes *response; /* set by dispatch (ownership passes to the runtime) */
+    /* Optional, set by dispatch with a fault: why (e.g. the NDR error), for the log. Allocate
+     * it from the arena (ra_rpc_call_set_detail). */
+    const char *fault_detail;
 };
+
+/* Sets call->fault_detail from a GError (copied into the call's arena) and returns `status`. */
+guint32 ra_rpc_call_fault(RaRpcCall *call, guint32 status, const GError *error);
 
 /* Log messages the runtime produces (associations, identities, refusals; never secrets). */
 typedef enum {
@@ -134,6 +140,9 @@ typedef struct {
     guint max_security_contexts; /* NTLM contexts per association; default 16 */
     RaRpcLogFunc log;
     gpointer log_user_data;
+    /* Tests and fuzzers only: the NTLM CHALLENGE's timestamp (FILETIME; 0 = now). With it and
+     * ra_random_set_seed(), a recorded session replays byte for byte. */
+    guint64 ntlm_fixed_time;
 } RaRpcServerConfig;
 
 void ra_rpc_server_config_init(RaRpcServerConfig *config);

@@ -12,6 +12,8 @@
 #ifndef RA_UUID_H
 #define RA_UUID_H
 
+#include "ra/error.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
