@@ -57,7 +57,6 @@ static int hf_rai_sa_vartype = -1;
 static int hf_rai_sa_sftype = -1;
 static int hf_rai_sa_size = -1;
 static int hf_rai_sa_data_pointer = -1;
-static int hf_rai_sa_iid = -1;
 static int hf_rai_sa_bound = -1;
 static int hf_rai_sa_bound_elements = -1;
 static int hf_rai_sa_bound_lower = -1;
@@ -839,8 +838,6 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
         return -1;
     }
     int b = h + 28;
-    if (sftype == RAI_SF_HAVEIID)
-        b += 16;
     /* bounds */
     if (!need(c, tree, b, 8 * (int)dims, "the bounds of a SAFEARRAY"))
         return -1;
@@ -1485,9 +1482,26 @@ static void rai_remember_request(packet_info *pinfo, const RaiMethod *m)
         wmem_map_insert(rai_requests, GUINT_TO_POINTER(pinfo->num), (void *)(uintptr_t)m);
 }
 
+/* Interface protocols this file turned off because `rai` was off. */
+static gboolean rai_turned_off[RAI_GEN_N_INTERFACES];
+
 static void rai_init(void)
 {
     rai_requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    /* Disabling `rai` (--disable-protocol rai, or the GUI) disables the four interface
+     * protocols too; enabling it again restores those it turned off. */
+    gboolean on = proto_is_protocol_enabled(find_protocol_by_id(proto_rai));
+    for (guint i = 0; i < RAI_GEN_N_INTERFACES; i++) {
+        int proto = *rai_gen_interfaces[i].proto;
+        gboolean iface_on = proto_is_protocol_enabled(find_protocol_by_id(proto));
+        if (!on && iface_on) {
+            proto_set_decoding(proto, FALSE);
+            rai_turned_off[i] = TRUE;
+        } else if (on && rai_turned_off[i]) {
+            proto_set_decoding(proto, TRUE);
+            rai_turned_off[i] = FALSE;
+        }
+    }
 }
 
 static void rai_cleanup(void)
@@ -1596,7 +1610,6 @@ void proto_register_rai(void)
         {&hf_rai_sa_data_pointer,
          {"Array pointer", "rai.safearray.pointer", FT_UINT32, BASE_HEX, NULL, 0,
           "The pointer DWORD after the 'User' marker (0: NULL array)", HFILL}},
-        {&hf_rai_sa_iid, {"IID", "rai.safearray.iid", FT_GUID, BASE_NONE, NULL, 0, NULL, HFILL}},
         {&hf_rai_sa_bound,
          {"Bound", "rai.safearray.bound", FT_NONE, BASE_NONE, NULL, 0, "SAFEARRAYBOUND", HFILL}},
         {&hf_rai_sa_bound_elements,
