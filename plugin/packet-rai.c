@@ -786,6 +786,8 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
     if (form == RAI_SA_FORM_NULL) {
         pointer_item(c, tree, o, "a SAFEARRAY", &first);
         if (first == RAI_USER_MARKER) {
+            if (!need(c, tree, o + 4, 4, "a SAFEARRAY pointer"))
+                return -1;
             proto_tree_add_item(tree, hf_rai_sa_data_pointer, c->tvb, o + 4, 4, c->enc);
             o += 4;
         }
@@ -943,10 +945,10 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
     }
     /* _wireVARIANT is 8-aligned */
     int v = align(o, 8);
-    if (v > o)
-        proto_tree_add_item(tree, hf_rai_padding, c->tvb, o, v - o, ENC_NA);
     if (!need(c, tree, v, 20, "a VARIANT header"))
         return -1;
+    if (v > o)
+        proto_tree_add_item(tree, hf_rai_padding, c->tvb, o, v - o, ENC_NA);
     guint16 vt = rai_tvb_get_u16(c->tvb, v + 8, c->enc);
     proto_item *vi = proto_tree_add_item(tree, hf_rai_variant_vt, c->tvb, v + 8, 2, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_size, c->tvb, v, 4, c->enc);
@@ -1145,7 +1147,8 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
     case RAI_KIND_VARIANT:
     case RAI_KIND_SAFEARRAY:
     case RAI_KIND_IFACE: {
-        item = proto_tree_add_item(tree, *p->hf, c->tvb, align(offset, 4), 0, ENC_NA);
+        int at = MIN(align(offset, 4), (int)tvb_captured_length(c->tvb));
+        item = proto_tree_add_item(tree, *p->hf, c->tvb, at, 0, ENC_NA);
         proto_tree *sub = proto_item_add_subtree(item, *p->ett);
         if (p->kind == RAI_KIND_VARIANT) {
             next = walk_variant(c, sub, p, offset, item);
@@ -1164,8 +1167,8 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
                 next = walk_minterfacepointer(c, sub, q, p, item);
             }
         }
-        if (next > align(offset, 4))
-            proto_item_set_len(item, next - align(offset, 4));
+        if (next > at)
+            proto_item_set_len(item, next - at);
         break;
     }
     }
@@ -1414,7 +1417,8 @@ static int dissect_call(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
     CATCH3(BoundsError, ContainedBoundsError, ReportedBoundsError)
     {
         /* A Wireshark helper (ORPCTHIS/THAT, IDispatch) ran out of data. */
-        truncated(&c, tree, (int)tvb_captured_length(tvb), "data a Wireshark DCOM helper reads");
+        truncated(&c, tree, (int)tvb_captured_length(tvb),
+                  "what Wireshark's DCOM helpers read (ORPCTHIS/ORPCTHAT, IDispatch)");
         RETHROW;
     }
     ENDTRY;
