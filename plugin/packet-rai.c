@@ -11,7 +11,7 @@
  *  - decodes IDispatch::GetIDsOfNames/Invoke with the exported dissect_IDispatch_* helpers and
  *    names the MS-RAI member an Invoke calls (request, and response through per-call data);
  *  - adds expert info for every departure from the specification it can see, and for stubs that
- *    end early. Every read is bounds-checked; nothing recurses without a depth limit.
+ *    end early. Every read is bounds-checked, and nothing in this file recurses.
  * What the values mean (connection strings, help blobs, session entries, counts) is shown by the
  * semantic hooks of rai-hooks.c.
  */
@@ -57,7 +57,6 @@ static int hf_rai_sa_vartype = -1;
 static int hf_rai_sa_sftype = -1;
 static int hf_rai_sa_size = -1;
 static int hf_rai_sa_data_pointer = -1;
-static int hf_rai_sa_iid = -1;
 static int hf_rai_sa_bound = -1;
 static int hf_rai_sa_bound_elements = -1;
 static int hf_rai_sa_bound_lower = -1;
@@ -102,6 +101,9 @@ static int hf_rai_objref_principal = -1;
 static int hf_rai_dispatch_dispid = -1;
 static int hf_rai_dispatch_member = -1;
 static int hf_rai_fault = -1;
+static int hf_rai_iunknown_riid = -1;
+static int hf_rai_iunknown_ppv = -1;
+static int hf_rai_iunknown_refcount = -1;
 
 static gint ett_rai_detail = -1;
 static gint ett_rai_sa_features = -1;
@@ -122,16 +124,13 @@ static expert_field ei_rai_string_not_terminated = EI_INIT;
 static expert_field ei_rai_string_counts = EI_INIT;
 static expert_field ei_rai_enum_range = EI_INIT;
 static expert_field ei_rai_sa_form_unknown = EI_INIT;
-static expert_field ei_rai_sa_dims = EI_INIT;
 static expert_field ei_rai_sa_not_bstr = EI_INIT;
 static expert_field ei_rai_sa_size = EI_INIT;
 static expert_field ei_rai_variant_type = EI_INIT;
 static expert_field ei_rai_objref_signature = EI_INIT;
 static expert_field ei_rai_objref_iid = EI_INIT;
 static expert_field ei_rai_objref_length = EI_INIT;
-static expert_field ei_rai_null_ref = EI_INIT;
 static expert_field ei_rai_dispid_unknown = EI_INIT;
-static expert_field ei_rai_too_deep = EI_INIT;
 
 /* ---- constants of the wire forms ---- */
 
@@ -213,7 +212,7 @@ static const value_string rai_extra_hresult_vals[] = {
     {0x8007000E, "E_OUTOFMEMORY"},
     {0x80004003, "E_POINTER"},
     {0x80070057, "E_INVALIDARG"},
-    {0x80000003, "E_INVALIDARG (16-bit value, as [MS-RAI] 3.1.4.1.2.2.3 lists it)"},
+    {0x80000003, "E_INVALIDARG (the 16-bit-era value [MS-RAI] 3.1.4.1.2.2 lists)"},
     {0x80004001, "E_NOTIMPL"},
     {0x80004005, "E_FAIL"},
     {0x80020003, "DISP_E_MEMBERNOTFOUND"},
@@ -246,8 +245,7 @@ typedef struct {
     guint enc; /* NDR integer encoding from the data representation label */
     const RaiMethod *method;
     gboolean request;
-    gboolean stopped; /* a problem ended the walk: the rest of the stub is not dissected */
-    guint depth;
+    gboolean stopped;   /* a problem ended the walk: the rest of the stub is not dissected */
     RaiHookState hooks; /* scratch space of the semantic hooks (rai-shell.h) */
 } RaiCall;
 
@@ -312,8 +310,8 @@ static void null_item(RaiCall *c, proto_tree *tree, int offset, int len)
  * item_start (when item_start < offset) and the header fields as children. *value gets the
  * string (pinfo pool), or NULL for a NULL BSTR. Returns the offset after the blob, or -1.
  */
-static int walk_word_blob(RaiCall *c, proto_tree *tree, int hf, int item_start, int offset,
-                          const char **value, proto_item **item_out)
+static int walk_word_blob(RaiCall *c, proto_tree *tree, int hf, const char *label, int item_start,
+                          int ptr_at, int offset, const char **value, proto_item **item_out)
 {
     *value = NULL;
     *item_out = NULL;
@@ -328,26 +326,31 @@ static int walk_word_blob(RaiCall *c, proto_tree *tree, int hf, int item_start, 
         bytes <= (guint64)G_MAXINT / 2 && tvb_bytes_exist(c->tvb, offset + 12, (int)bytes);
     int end = offset + 12 + (complete ? (int)bytes : 0);
     proto_item *item;
+    const char *shown;
     if (cbytes == RAI_NULL_BSTR_LENGTH) {
+        shown = "NULL BSTR";
         item = proto_tree_add_string_format_value(tree, hf, c->tvb, item_start, end - item_start,
-                                                  "", "NULL BSTR");
+                                                  "", "%s", shown);
     } else if (!complete) {
-        item =
-            proto_tree_add_string_format_value(tree, hf, c->tvb, item_start, end - item_start, "",
-                                               "(%u characters, not all in the stub)", clsize);
+        shown = wmem_strdup_printf(c->pinfo->pool, "(%u characters, not all in the stub)", clsize);
+        item = proto_tree_add_string_format_value(tree, hf, c->tvb, item_start, end - item_start,
+                                                  "", "%s", shown);
     } else {
         const guint8 *text = tvb_get_string_enc(c->pinfo->pool, c->tvb, offset + 12, (int)bytes,
                                                 ENC_UTF_16 | ENC_LITTLE_ENDIAN);
         item = proto_tree_add_string(tree, hf, c->tvb, item_start, end - item_start,
                                      (const char *)text);
+        shown = (const char *)text;
         *value = (const char *)text;
     }
+    if (label != NULL)
+        proto_item_set_text(item, "%s: %s", label, shown);
     proto_tree *sub = proto_item_add_subtree(item, ett_rai_detail);
-    if (item_start < offset) {
-        guint32 marker = rai_tvb_get_u32(c->tvb, item_start, c->enc);
+    if (ptr_at >= 0) {
+        guint32 marker = rai_tvb_get_u32(c->tvb, ptr_at, c->enc);
         proto_tree_add_item(sub,
                             marker == RAI_USER_MARKER ? hf_rai_user_marker : hf_rai_referent_id,
-                            c->tvb, item_start, 4, c->enc);
+                            c->tvb, ptr_at, 4, c->enc);
     }
     proto_tree_add_item(sub, hf_rai_max_count, c->tvb, offset, 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(sub, hf_rai_bstr_byte_length, c->tvb, offset + 4, 4, ENC_LITTLE_ENDIAN);
@@ -388,7 +391,7 @@ static int walk_bstr(RaiCall *c, proto_tree *tree, int hf, int offset, const cha
         *item_out = item;
         return offset + 4;
     }
-    return walk_word_blob(c, tree, hf, offset, offset + 4, value, item_out);
+    return walk_word_blob(c, tree, hf, NULL, offset, offset, offset + 4, value, item_out);
 }
 
 /*
@@ -465,9 +468,12 @@ static int walk_enum(RaiCall *c, proto_tree *tree, const RaiParam *p, int offset
     if (offset % 4 == 0 && tvb_bytes_exist(c->tvb, offset, 4)) {
         v = get_u32(c, offset);
         len = 4;
-        bits = (v >> 16) != 0 || c->enc == ENC_BIG_ENDIAN ? 32 : 0;
-        if (c->enc == ENC_BIG_ENDIAN && (v & 0xFFFF) == 0) {
-            /* big-endian 16-bit form: the value is in the first two bytes */
+        /* 32 bits when the high half is used or nothing follows (a stub is not padded at its
+         * end); otherwise both readings give the same value and the width stays unknown. */
+        gboolean last = offset + 4 == (int)tvb_reported_length(c->tvb);
+        bits = (v >> 16) != 0 || last ? 32 : 0;
+        if (c->enc == ENC_BIG_ENDIAN && (v & 0xFFFF) == 0 && !last) {
+            /* big-endian 16-bit form followed by padding: the value is in the first half */
             v >>= 16;
             bits = 16;
         }
@@ -604,7 +610,8 @@ static gboolean iid_acceptable(const e_guid_t *iid, const RaiParam *p)
 }
 
 /* OBJREF ([MS-DCOM] 2.2.18) in [offset, end), little-endian. */
-static void walk_objref(RaiCall *c, proto_tree *tree, int offset, int end, const RaiParam *p)
+static void walk_objref(RaiCall *c, proto_tree *tree, int offset, int end, const RaiParam *p,
+                        proto_item *top)
 {
     proto_item *item =
         proto_tree_add_item(tree, hf_rai_objref, c->tvb, offset, end - offset, ENC_NA);
@@ -627,8 +634,14 @@ static void walk_objref(RaiCall *c, proto_tree *tree, int offset, int end, const
     proto_item *iid_item =
         proto_tree_add_guid(sub, hf_rai_objref_iid, c->tvb, offset + 8, 16, &iid);
     const char *iid_name = guids_get_guid_name(&iid, c->pinfo->pool);
+    if (iid_name == NULL)
+        iid_name = guid_to_str(c->pinfo->pool, &iid);
     proto_item_append_text(item, ": %s, IID %s", val_to_str_const(flags, objref_flag_vals, "?"),
-                           iid_name != NULL ? iid_name : guid_to_str(c->pinfo->pool, &iid));
+                           iid_name);
+    if (top != NULL) {
+        proto_item_append_text(top, ": %s", iid_name);
+        col_append_fstr(c->pinfo->cinfo, COL_INFO, " (%s)", iid_name);
+    }
     if (!iid_acceptable(&iid, p))
         expert_add_info_format(c->pinfo, iid_item, &ei_rai_objref_iid,
                                "The interface pointer's IID is not %s (the IDL's type)",
@@ -678,7 +691,8 @@ static void walk_objref(RaiCall *c, proto_tree *tree, int offset, int end, const
 
 /* MInterfacePointer ([MS-DCOM] 2.2.14): conformance, ulCntData, OBJREF bytes. The caller has
  * read the unique pointer. */
-static int walk_minterfacepointer(RaiCall *c, proto_tree *tree, int offset, const RaiParam *p)
+static int walk_minterfacepointer(RaiCall *c, proto_tree *tree, int offset, const RaiParam *p,
+                                  proto_item *top)
 {
     offset = align(offset, 4);
     if (!need(c, tree, offset, 8, "an MInterfacePointer"))
@@ -696,11 +710,11 @@ static int walk_minterfacepointer(RaiCall *c, proto_tree *tree, int offset, cons
         /* dissect what is there, then stop */
         int have = tvb_captured_length_remaining(c->tvb, offset);
         if (have > 0)
-            walk_objref(c, tree, offset, offset + have, p);
+            walk_objref(c, tree, offset, offset + have, p, top);
         truncated(c, tree, offset + MAX(have, 0), "the OBJREF of an interface pointer");
         return -1;
     }
-    walk_objref(c, tree, offset, offset + (int)cnt, p);
+    walk_objref(c, tree, offset, offset + (int)cnt, p, top);
     return offset + (int)cnt;
 }
 
@@ -772,6 +786,8 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
     if (form == RAI_SA_FORM_NULL) {
         pointer_item(c, tree, o, "a SAFEARRAY", &first);
         if (first == RAI_USER_MARKER) {
+            if (!need(c, tree, o + 4, 4, "a SAFEARRAY pointer"))
+                return -1;
             proto_tree_add_item(tree, hf_rai_sa_data_pointer, c->tvb, o + 4, 4, c->enc);
             o += 4;
         }
@@ -824,8 +840,6 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
         return -1;
     }
     int b = h + 28;
-    if (sftype == RAI_SF_HAVEIID)
-        b += 16;
     /* bounds */
     if (!need(c, tree, b, 8 * (int)dims, "the bounds of a SAFEARRAY"))
         return -1;
@@ -871,8 +885,7 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
         return -1;
     int blobs = a + (int)count * 4;
     for (guint32 i = 0; i < count && !c->stopped; i++) {
-        guint32 ptr = get_u32(c, a + 4 * (int)i);
-        if (ptr == 0) {
+        if (get_u32(c, a + 4 * (int)i) == 0) {
             proto_item *ei =
                 proto_tree_add_string_format(tree, hf_rai_sa_element, c->tvb, a + 4 * (int)i, 4, "",
                                              "%s[%u]: NULL pointer", p->name, i);
@@ -883,14 +896,10 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
         }
         const char *value = NULL;
         proto_item *ei = NULL;
-        int next = walk_word_blob(c, tree, hf_rai_sa_element, align(blobs, 4), blobs, &value, &ei);
+        char *label = wmem_strdup_printf(c->pinfo->pool, "%s[%u]", p->name, i);
+        int next = walk_word_blob(c, tree, hf_rai_sa_element, label, align(blobs, 4),
+                                  a + 4 * (int)i, blobs, &value, &ei);
         if (ei != NULL) {
-            proto_item_prepend_text(ei, "%s[%u] ", p->name, i);
-            proto_tree *et = proto_item_get_subtree(ei);
-            if (et != NULL)
-                proto_tree_add_item(
-                    et, ptr == RAI_USER_MARKER ? hf_rai_user_marker : hf_rai_referent_id, c->tvb,
-                    a + 4 * (int)i, 4, c->enc);
             if (value != NULL) {
                 c->hooks.array_nonnull++;
                 rai_hook_string(&c->hooks, c->pinfo, p->key, c->request, c->tvb, align(blobs, 4),
@@ -906,6 +915,22 @@ static int walk_safearray(RaiCall *c, proto_tree *tree, const RaiParam *p, int o
 
 /* ---- VARIANT ([MS-OAUT] 2.2.29) ---- */
 
+static gboolean is_collection_item(const RaiCall *c)
+{
+    return !c->request && strcmp(c->method->iface->name, "IPCHCollection") == 0 &&
+           strcmp(c->method->name, "get_Item") == 0;
+}
+
+/* The UUID of a generated interface, by name (NULL when the IDL has none of that name). */
+static const e_guid_t *iid_of(const char *name)
+{
+    for (guint i = 0; i < RAI_GEN_N_INTERFACES; i++) {
+        if (strcmp(rai_gen_interfaces[i].name, name) == 0)
+            return &rai_gen_interfaces[i].uuid;
+    }
+    return NULL;
+}
+
 static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int offset,
                         proto_item *top)
 {
@@ -918,19 +943,12 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
         proto_item_append_text(top, ": NULL");
         return o;
     }
-    if (++c->depth > RAI_MAX_DEPTH) {
-        proto_tree_add_expert(tree, c->pinfo, &ei_rai_too_deep, c->tvb, o, 0);
-        c->stopped = TRUE;
-        return -1;
-    }
     /* _wireVARIANT is 8-aligned */
     int v = align(o, 8);
+    if (!need(c, tree, v, 20, "a VARIANT header"))
+        return -1;
     if (v > o)
         proto_tree_add_item(tree, hf_rai_padding, c->tvb, o, v - o, ENC_NA);
-    if (!need(c, tree, v, 20, "a VARIANT header")) {
-        c->depth--;
-        return -1;
-    }
     guint16 vt = rai_tvb_get_u16(c->tvb, v + 8, c->enc);
     proto_item *vi = proto_tree_add_item(tree, hf_rai_variant_vt, c->tvb, v + 8, 2, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_size, c->tvb, v, 4, c->enc);
@@ -999,7 +1017,14 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
         }
         proto_item *ii = proto_tree_add_item(tree, hf_rai_variant_interface, c->tvb, q, 0, ENC_NA);
         proto_tree *it = proto_item_add_subtree(ii, ett_rai_variant);
-        end = walk_minterfacepointer(c, it, q, p);
+        /* The IDL says VARIANT; [MS-RAI] 3.1.4.1.2.1.2 says the elements are ISAFSession
+         * objects (or their IDispatch, facts.md). */
+        RaiParam expect = *p;
+        if (is_collection_item(c)) {
+            expect.iid = iid_of("ISAFSession");
+            expect.iid_name = "ISAFSession";
+        }
+        end = walk_minterfacepointer(c, it, q, &expect, ii);
         if (end > q)
             proto_item_set_len(ii, end - q);
         break;
@@ -1009,13 +1034,13 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
         end = dissect_dcom_VARIANT(c->tvb, v, c->pinfo, tree, c->di, c->drep, hf_rai_variant);
         break;
     }
-    /* IPCHCollection::Item hands out ISAFSession objects ([MS-RAI] 3.1.4.1.2.1.2) */
-    if (vt != 9 && strcmp(c->method->name, "get_Item") == 0 && !c->request)
+    /* IPCHCollection::Item hands out ISAFSession objects ([MS-RAI] 3.1.4.1.2.1.2); VT_EMPTY
+     * comes with a failure HRESULT */
+    if (vt != 9 && vt != 0 && is_collection_item(c))
         expert_add_info_format(c->pinfo, vi, &ei_rai_variant_type,
                                "Item returned %s; MS-RAI collections hold VT_DISPATCH "
                                "(ISAFSession) elements",
                                val_to_str(vt, dcom_variant_type_vals, "VT 0x%04x"));
-    c->depth--;
     return end;
 }
 
@@ -1122,7 +1147,8 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
     case RAI_KIND_VARIANT:
     case RAI_KIND_SAFEARRAY:
     case RAI_KIND_IFACE: {
-        item = proto_tree_add_item(tree, *p->hf, c->tvb, align(offset, 4), 0, ENC_NA);
+        int at = MIN(align(offset, 4), (int)tvb_captured_length(c->tvb));
+        item = proto_tree_add_item(tree, *p->hf, c->tvb, at, 0, ENC_NA);
         proto_tree *sub = proto_item_add_subtree(item, *p->ett);
         if (p->kind == RAI_KIND_VARIANT) {
             next = walk_variant(c, sub, p, offset, item);
@@ -1138,11 +1164,11 @@ static int walk_param(RaiCall *c, proto_tree *tree, const RaiParam *p, int offse
                 proto_item_append_text(item, ": NULL");
                 next = q;
             } else {
-                next = walk_minterfacepointer(c, sub, q, p);
+                next = walk_minterfacepointer(c, sub, q, p, item);
             }
         }
-        if (next > align(offset, 4))
-            proto_item_set_len(item, next - align(offset, 4));
+        if (next > at)
+            proto_item_set_len(item, next - at);
         break;
     }
     }
@@ -1246,6 +1272,53 @@ static int invoke_response(RaiCall *c, proto_tree *tree, int offset)
 
 static void rai_remember_request(packet_info *pinfo, const RaiMethod *m);
 
+/*
+ * IUnknown on the object interface itself (opnums 0-2; DCOM uses IRemUnknown instead, so these
+ * are flagged as not remote): QueryInterface([in] REFIID riid, [out] void **ppv) returns an
+ * HRESULT; AddRef() and Release() return the new reference count (ULONG, no HRESULT).
+ */
+static int iunknown_call(RaiCall *c, proto_tree *tree, int offset)
+{
+    static const RaiParam ppv = {"ppvObject",
+                                 "IUnknown.QueryInterface.ppvObject",
+                                 "[out] void **ppvObject",
+                                 RAI_KIND_IFACE,
+                                 RAI_KIND_INT32,
+                                 RAI_DIR_OUT,
+                                 FALSE,
+                                 1,
+                                 {RAI_PTR_REF},
+                                 RAI_PTR_REF,
+                                 &hf_rai_iunknown_ppv,
+                                 &ett_rai_variant,
+                                 NULL,
+                                 0,
+                                 0,
+                                 FALSE,
+                                 NULL,
+                                 "IUnknown"};
+    const RaiMethod *m = c->method;
+    int o = c->request ? dissect_dcom_this(c->tvb, offset, c->pinfo, tree, c->di, c->drep)
+                       : dissect_dcom_that(c->tvb, offset, c->pinfo, tree, c->di, c->drep);
+    if (m->builtin == RAI_BUILTIN_QUERYINTERFACE) {
+        if (c->request) {
+            if (!need(c, tree, o, 16, "riid"))
+                return -1;
+            proto_tree_add_item(tree, hf_rai_iunknown_riid, c->tvb, o, 16, c->enc);
+            return o + 16;
+        }
+        o = walk_param(c, tree, &ppv, o);
+        return o >= 0 && !c->stopped ? walk_hresult(c, tree, o) : -1;
+    }
+    if (c->request)
+        return o;
+    o = align(o, 4);
+    if (!need(c, tree, o, 4, "the reference count"))
+        return -1;
+    proto_tree_add_item(tree, hf_rai_iunknown_refcount, c->tvb, o, 4, c->enc);
+    return o + 4;
+}
+
 /* ---- a whole PDU ---- */
 
 static void call_header(RaiCall *c, proto_tree *tree)
@@ -1313,9 +1386,9 @@ static int dissect_call(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
         case RAI_BUILTIN_QUERYINTERFACE:
         case RAI_BUILTIN_ADDREF:
         case RAI_BUILTIN_RELEASE:
-            /* Not part of any MS-RAI exchange: ORPCTHIS/ORPCTHAT, the rest stays raw. */
-            end = request ? dissect_dcom_this(tvb, offset, pinfo, tree, di, drep)
-                          : dissect_dcom_that(tvb, offset, pinfo, tree, di, drep);
+            end = iunknown_call(&c, tree, offset);
+            if (end < 0)
+                end = (int)tvb_captured_length(tvb);
             break;
         case RAI_BUILTIN_NONE: {
             int o = request ? dissect_dcom_this(tvb, offset, pinfo, tree, di, drep)
@@ -1325,19 +1398,27 @@ static int dissect_call(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
                 if (p->dir & (request ? RAI_DIR_IN : RAI_DIR_OUT))
                     o = walk_param(&c, tree, p, o);
             }
-            if (!request && o >= 0 && !c.stopped)
-                o = walk_hresult(&c, tree, o);
             if (o >= 0 && !c.stopped)
                 rai_hook_done(&c.hooks, pinfo, m->iface->name, m->name, request, tvb, tree);
+            if (!request && o >= 0 && !c.stopped)
+                o = walk_hresult(&c, tree, o);
             end = o >= 0 ? o : (int)tvb_captured_length(tvb);
             break;
         }
+        }
+        /* Wireshark's IDispatch helpers end a response with the HRESULT in their own field;
+         * add rai.hresult too (hidden), so that the filter finds every MS-RAI result. */
+        if (!request && m->builtin >= RAI_BUILTIN_GETTYPEINFOCOUNT && end >= 4 &&
+            tvb_bytes_exist(tvb, end - 4, 4)) {
+            proto_item *hi = proto_tree_add_item(tree, hf_rai_hresult, tvb, end - 4, 4, c.enc);
+            proto_item_set_hidden(hi);
         }
     }
     CATCH3(BoundsError, ContainedBoundsError, ReportedBoundsError)
     {
         /* A Wireshark helper (ORPCTHIS/THAT, IDispatch) ran out of data. */
-        truncated(&c, tree, (int)tvb_captured_length(tvb), "data a Wireshark DCOM helper reads");
+        truncated(&c, tree, (int)tvb_captured_length(tvb),
+                  "what Wireshark's DCOM helpers read (ORPCTHIS/ORPCTHAT, IDispatch)");
         RETHROW;
     }
     ENDTRY;
@@ -1405,9 +1486,26 @@ static void rai_remember_request(packet_info *pinfo, const RaiMethod *m)
         wmem_map_insert(rai_requests, GUINT_TO_POINTER(pinfo->num), (void *)(uintptr_t)m);
 }
 
+/* Interface protocols this file turned off because `rai` was off. */
+static gboolean rai_turned_off[RAI_GEN_N_INTERFACES];
+
 static void rai_init(void)
 {
     rai_requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    /* Disabling `rai` (--disable-protocol rai, or the GUI) disables the four interface
+     * protocols too; enabling it again restores those it turned off. */
+    gboolean on = proto_is_protocol_enabled(find_protocol_by_id(proto_rai));
+    for (guint i = 0; i < RAI_GEN_N_INTERFACES; i++) {
+        int proto = *rai_gen_interfaces[i].proto;
+        gboolean iface_on = proto_is_protocol_enabled(find_protocol_by_id(proto));
+        if (!on && iface_on) {
+            proto_set_decoding(proto, FALSE);
+            rai_turned_off[i] = TRUE;
+        } else if (on && rai_turned_off[i]) {
+            proto_set_decoding(proto, TRUE);
+            rai_turned_off[i] = FALSE;
+        }
+    }
 }
 
 static void rai_cleanup(void)
@@ -1516,7 +1614,6 @@ void proto_register_rai(void)
         {&hf_rai_sa_data_pointer,
          {"Array pointer", "rai.safearray.pointer", FT_UINT32, BASE_HEX, NULL, 0,
           "The pointer DWORD after the 'User' marker (0: NULL array)", HFILL}},
-        {&hf_rai_sa_iid, {"IID", "rai.safearray.iid", FT_GUID, BASE_NONE, NULL, 0, NULL, HFILL}},
         {&hf_rai_sa_bound,
          {"Bound", "rai.safearray.bound", FT_NONE, BASE_NONE, NULL, 0, "SAFEARRAYBOUND", HFILL}},
         {&hf_rai_sa_bound_elements,
@@ -1625,6 +1722,15 @@ void proto_register_rai(void)
         {&hf_rai_dispatch_member,
          {"Invoked member", "rai.dispatch.member", FT_STRING, BASE_NONE, NULL, 0,
           "The MS-RAI method whose DISPID IDispatch::Invoke calls", HFILL}},
+        {&hf_rai_iunknown_riid,
+         {"riid", "rai.iunknown.riid", FT_GUID, BASE_NONE, NULL, 0,
+          "IUnknown::QueryInterface: the interface asked for", HFILL}},
+        {&hf_rai_iunknown_ppv,
+         {"ppvObject", "rai.iunknown.ppv", FT_NONE, BASE_NONE, NULL, 0,
+          "IUnknown::QueryInterface: the interface pointer returned", HFILL}},
+        {&hf_rai_iunknown_refcount,
+         {"Reference count", "rai.iunknown.refcount", FT_UINT32, BASE_DEC, NULL, 0,
+          "IUnknown::AddRef/Release: the new reference count", HFILL}},
         {&hf_rai_fault,
          {"Fault for request in frame", "rai.fault", FT_FRAMENUM, BASE_NONE, NULL, 0,
           "A DCE/RPC fault answering an MS-RAI request", HFILL}},
@@ -1659,9 +1765,6 @@ void proto_register_rai(void)
         {&ei_rai_sa_form_unknown,
          {"rai.safearray.unknown_form", PI_MALFORMED, PI_ERROR,
           "Not a SAFEARRAY(BSTR) in any known wire form", EXPFILL}},
-        {&ei_rai_sa_dims,
-         {"rai.safearray.bad_dims", PI_MALFORMED, PI_WARN, "SAFEARRAY dimensions disagree",
-          EXPFILL}},
         {&ei_rai_sa_not_bstr,
          {"rai.safearray.not_bstr", PI_PROTOCOL, PI_WARN,
           "SAFEARRAY is not of BSTR as the IDL declares", EXPFILL}},
@@ -1679,13 +1782,9 @@ void proto_register_rai(void)
         {&ei_rai_objref_length,
          {"rai.objref.bad_length", PI_MALFORMED, PI_WARN,
           "Interface pointer lengths are inconsistent", EXPFILL}},
-        {&ei_rai_null_ref,
-         {"rai.null_ref", PI_PROTOCOL, PI_WARN, "NULL where a value is required", EXPFILL}},
         {&ei_rai_dispid_unknown,
          {"rai.dispatch.unknown_dispid", PI_PROTOCOL, PI_NOTE,
           "IDispatch::Invoke with a DISPID the IDL does not define", EXPFILL}},
-        {&ei_rai_too_deep,
-         {"rai.too_deep", PI_MALFORMED, PI_ERROR, "Values nested too deeply", EXPFILL}},
     };
 
     build_hresult_vals();

@@ -6,7 +6,8 @@ it (bind/bind_ack or alter_context, request/response/fault headers, fragmentatio
 and [MS-RPCE] 2.2.2 define it, writes a text2pcap hex dump, and runs text2pcap to frame each PDU
 in its own TCP segment (client 10.0.0.1:49700, server 10.0.0.2:49155).
 
-Case syntax (one directive or field per line; '#' starts a comment):
+Case syntax (one directive or field per line; '#' outside quotes starts a comment; strings are
+in double or single quotes, shell style):
   title TEXT                      what the case shows (kept in the dump only)
   fields NAME...                  extra fields for the `tshark -T fields` golden (run-golden.sh)
   context N IFACE                 present interface IFACE (a name below or a UUID) as context N;
@@ -16,20 +17,29 @@ Case syntax (one directive or field per line; '#' starts a comment):
   fault STATUS [call=N]           a fault PDU with that status
 Stub fields, after request/response:
   hex bytes (e.g. `55 73 65 72` or `55736572`), written as they are
-  u8|u16|u32|u64|i32 VALUE        little-endian integers (decimal or 0x hex)
+  u8|u16|u32|u64|i32 VALUE        little-endian integers (decimal or 0x hex), aligned to their
+                                  size first as NDR does (write hex bytes for unaligned data)
   align N                         zero bytes up to a multiple of N from the stub start (NDR)
   guid XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX   a GUID in its little-endian wire form
   utf16 "TEXT" / utf16z "TEXT"    UTF-16LE, without / with a terminating NUL
+  blob-file PATH / wstring-file PATH   the same with the text of a file (relative to the case;
+                                  one trailing line break dropped)
   blob "TEXT"                     FLAGGED_WORD_BLOB ([MS-OAUT] 2.2.23.1): align 4, conformance,
                                   cBytes, clSize, UTF-16LE (the body of a BSTR)
   wstring "TEXT"                  conformant varying string ([C706] 14.3.4): align 4, max count,
                                   offset 0, actual count (NUL included), UTF-16LE + NUL
+  interface-pointer iid=IFACE|GUID [ipid=GUID] [oxid=N] [oid=N] [tcp=ADDR[PORT],...]
+                    [authn=N,...]  MInterfacePointer with an OBJREF_STANDARD ([MS-DCOM] 2.2.14,
+                                  2.2.18.4): align 4, conformance, ulCntData, 'MEOW', flags 1, IID,
+                                  STDOBJREF, DUALSTRINGARRAY (ncacn_ip_tcp bindings, security
+                                  bindings with empty principal names)
   orpcthis / orpcthat             ORPCTHIS ([MS-DCOM] 2.2.13.1, version 5.7, no extensions) /
                                   ORPCTHAT (flags 0, no extensions)
 
 Usage: rpcasm.py CASE -o OUT.pcap [--repeat N] [--text2pcap PATH] [--hexdump-only]
 """
 import argparse
+import os
 import re
 import shlex
 import struct
@@ -43,6 +53,9 @@ INTERFACES = {
     "IPCHCollection": "833E4100-AFF7-4AC3-AAC2-9F24C1457BCE",
     "ISAFSession": "833E41AA-AFF7-4AC3-AAC2-9F24C1457BCE",
     "IRemUnknown2": "00000143-0000-0000-C000-000000000046",
+    "IUnknown": "00000000-0000-0000-C000-000000000046",
+    "IDispatch": "00020400-0000-0000-C000-000000000046",
+    "IEnumVARIANT": "00020404-0000-0000-C000-000000000046",
 }
 NDR = "8A885D04-1CEB-11C9-9FE8-08002B104860"
 CAUSALITY = "5A6F1B2C-3D4E-4F50-8192-A3B4C5D6E7F8"
@@ -68,17 +81,30 @@ def number(text):
 
 
 class Stub:
-    def __init__(self):
+    def __init__(self, base_dir="."):
         self.data = bytearray()
+        self.base_dir = base_dir
 
     def align(self, n):
         while len(self.data) % n:
             self.data.append(0)
 
+    def add_interface_pointer(self, words):
+        """MInterfacePointer ([MS-DCOM] 2.2.14): conformance, ulCntData, OBJREF bytes."""
+        o = options(words, {"iid", "ipid", "oxid", "oid", "tcp", "authn"})
+        bindings = [(0x07, a) for a in o.get("tcp", "10.0.0.2[49155]").split(",") if a]
+        authn = [number(a) for a in o.get("authn", "10,9").split(",") if a]
+        objref = objref_standard(INTERFACES.get(o["iid"], o["iid"]), o.get("ipid", DEFAULT_IPID),
+                                 number(o.get("oxid", "0x8877665544332211")),
+                                 number(o.get("oid", "0x1122334455667788")), bindings, authn)
+        self.align(4)
+        self.data += struct.pack("<II", len(objref), len(objref)) + objref
+
     def add_field(self, words, line):
         op = words[0]
         if op in ("u8", "u16", "u32", "u64", "i32"):
             fmt = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "i32": "<i"}[op]
+            self.align(struct.calcsize(fmt))  # NDR aligns integers to their size
             self.data += struct.pack(fmt, number(words[1]))
         elif op == "align":
             self.align(number(words[1]))
@@ -88,6 +114,11 @@ class Stub:
             self.data += words[1].encode("utf-16-le")
             if op == "utf16z":
                 self.data += b"\0\0"
+        elif op in ("blob-file", "wstring-file"):
+            path = os.path.join(self.base_dir, words[1])
+            with open(path, encoding="utf-8") as f:
+                text = f.read().rstrip("\r\n")
+            self.add_field([op[:-5], text], line)
         elif op == "blob":
             text = words[1].encode("utf-16-le")
             self.align(4)
@@ -98,6 +129,8 @@ class Stub:
             self.align(4)
             n = len(text) // 2
             self.data += struct.pack("<III", n, 0, n) + text
+        elif op == "interface-pointer":
+            self.add_interface_pointer(words[1:])
         elif op == "orpcthis":
             # COMVERSION 5.7, flags, reserved, causality ID, no extensions (NULL pointer)
             self.data += struct.pack("<HHII", 5, 7, 0, 0) + guid_bytes(CAUSALITY)
@@ -109,6 +142,19 @@ class Stub:
                 if not re.fullmatch(r"(?:[0-9a-fA-F]{2})+", word):
                     raise CaseError("line %d: not a field or hex bytes: %r" % (line, word))
                 self.data += bytes.fromhex(word)
+
+
+def objref_standard(iid, ipid, oxid, oid, bindings, authn):
+    """OBJREF_STANDARD ([MS-DCOM] 2.2.18.4): 'MEOW', flags, IID, STDOBJREF, DUALSTRINGARRAY."""
+    out = struct.pack("<II", 0x574F454D, 1) + guid_bytes(iid)
+    out += struct.pack("<IIQQ", 0, 5, oxid, oid) + guid_bytes(ipid)
+    entries = []
+    for tower, addr in bindings:
+        entries.append(struct.pack("<H", tower) + (addr + "\0").encode("utf-16-le"))
+    strings = b"".join(entries) + b"\0\0"
+    security = b"".join(struct.pack("<HH", a, 0xFFFF) + b"\0\0" for a in authn) + b"\0\0"
+    out += struct.pack("<HH", (len(strings) + len(security)) // 2, len(strings) // 2)
+    return out + strings + security
 
 
 def options(words, allowed):
@@ -125,22 +171,27 @@ def options(words, allowed):
 
 
 def strip_comment(raw):
-    """The line without its comment: a '#' outside double quotes starts one."""
-    out, quoted = [], False
+    """The line without its comment: a '#' outside quotes starts one."""
+    out, quote = [], None
     for ch in raw:
-        if ch == '"':
-            quoted = not quoted
-        if ch == "#" and not quoted:
+        if quote is None and ch in "\"'":
+            quote = ch
+        elif ch == quote:
+            quote = None
+        if ch == "#" and quote is None:
             break
         out.append(ch)
     return "".join(out).strip()
 
 
-def parse_case(text):
+def parse_case(text, base_dir="."):
     """Returns the list of events: ('context', n, uuid), ('request', opts, stub), ..."""
     events = []
     current = None
     for lineno, raw in enumerate(text.splitlines(), 1):
+        first = raw.split(None, 1)[0] if raw.strip() else ""
+        if first in ("title", "fields"):
+            continue  # free text / read by run-golden.sh
         line = strip_comment(raw)
         if not line:
             continue
@@ -149,20 +200,18 @@ def parse_case(text):
         except ValueError as e:
             raise CaseError("line %d: %s" % (lineno, e))
         op = words[0]
-        if op in ("title", "fields"):
-            current = None
-        elif op == "context":
+        if op == "context":
             name = words[2]
             events.append(("context", number(words[1]), INTERFACES.get(name, name)))
             current = None
         elif op == "request":
             opts = options(words[2:], {"ctx", "ipid", "call", "frag", "noobject"})
             opts["opnum"] = number(words[1])
-            current = Stub()
+            current = Stub(base_dir)
             events.append(("request", opts, current))
         elif op == "response":
             opts = options(words[1:], {"call", "frag"})
-            current = Stub()
+            current = Stub(base_dir)
             events.append(("response", opts, current))
         elif op == "fault":
             opts = options(words[2:], {"call"})
@@ -279,7 +328,7 @@ def main():
     args = ap.parse_args()
     try:
         with open(args.case, encoding="utf-8") as f:
-            events = parse_case(f.read())
+            events = parse_case(f.read(), os.path.dirname(os.path.abspath(args.case)))
         packets = assemble(events, args.repeat)
     except (CaseError, OSError) as e:
         print("rpcasm: %s: %s" % (args.case, e), file=sys.stderr)
