@@ -29,6 +29,12 @@ typedef struct {
     gchar *binding;
 } Exporter;
 
+/* The user data of one connection's trace: which connection it is. */
+typedef struct {
+    RaDcomClient *client;
+    guint index;
+} TraceSlot;
+
 struct RaDcomClient {
     gchar *host;
     guint16 port;
@@ -43,8 +49,9 @@ struct RaDcomClient {
     GPtrArray *exporters; /* Exporter* */
     GPtrArray *bindings;  /* RaOrpcBinding* */
     RaDcomExporterInfo info;
-    RaRpcTraceFunc trace;
+    RaDcomTraceFunc trace;
     gpointer trace_data;
+    GPtrArray *trace_slots; /* TraceSlot*, one per connection */
     guint64 set_id;
     guint16 ping_seq;
     GArray *pinged_oids; /* guint64 already in the ping set */
@@ -79,11 +86,23 @@ GBytes *ra_orpc_call(RaOrpcBinding *binding, guint16 opnum, GBytes *request, GEr
 
 /* ---- connections ---- */
 
+static void trace_pdu(gboolean sent, const guint8 *pdu, gsize len, gpointer data)
+{
+    const TraceSlot *slot = data;
+    if (slot->client->trace)
+        slot->client->trace(slot->index, sent, pdu, len, slot->client->trace_data);
+}
+
 static RaRpcClient *connect_to(RaDcomClient *c, const char *host, guint16 port, GError **error)
 {
     RaRpcClient *conn = ra_rpc_client_connect(host, port, c->timeout_ms, error);
-    if (conn && c->trace)
-        ra_rpc_client_set_trace(conn, c->trace, c->trace_data);
+    if (conn) {
+        TraceSlot *slot = g_new0(TraceSlot, 1);
+        slot->client = c;
+        slot->index = c->trace_slots->len;
+        g_ptr_array_add(c->trace_slots, slot);
+        ra_rpc_client_set_trace(conn, trace_pdu, slot);
+    }
     return conn;
 }
 
@@ -110,6 +129,7 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     c->exporters = g_ptr_array_new();
     c->bindings = g_ptr_array_new();
     c->pinged_oids = g_array_new(FALSE, FALSE, sizeof(guint64));
+    c->trace_slots = g_ptr_array_new_with_free_func(g_free);
     c->activation = connect_to(c, c->host, c->port, error);
     if (c->activation == NULL) {
         ra_dcom_client_free(c);
@@ -118,16 +138,10 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     return c;
 }
 
-void ra_dcom_client_set_trace(RaDcomClient *c, RaRpcTraceFunc func, gpointer user_data)
+void ra_dcom_client_set_trace(RaDcomClient *c, RaDcomTraceFunc func, gpointer user_data)
 {
     c->trace = func;
     c->trace_data = user_data;
-    if (c->activation)
-        ra_rpc_client_set_trace(c->activation, func, user_data);
-    for (guint i = 0; i < c->exporters->len; i++) {
-        Exporter *e = g_ptr_array_index(c->exporters, i);
-        ra_rpc_client_set_trace(e->conn, func, user_data);
-    }
 }
 
 static void exporter_free(Exporter *e)
@@ -155,6 +169,8 @@ void ra_dcom_client_free(RaDcomClient *c)
     g_ptr_array_unref(c->exporters);
     ra_rpc_client_free(c->activation);
     g_array_unref(c->pinged_oids);
+    if (c->trace_slots)
+        g_ptr_array_unref(c->trace_slots);
     if (c->password)
         memset(c->password, 0, strlen(c->password));
     memset(c->nt_hash, 0, sizeof c->nt_hash);
@@ -165,6 +181,11 @@ void ra_dcom_client_free(RaDcomClient *c)
     g_free(c->workstation);
     g_free(c->info.binding);
     g_free(c);
+}
+
+guint ra_dcom_client_n_connections(RaDcomClient *c)
+{
+    return c->trace_slots->len;
 }
 
 const RaDcomExporterInfo *ra_dcom_client_exporter(RaDcomClient *c)

@@ -18,6 +18,7 @@ typedef struct {
 static const RatoolCommand commands[] = {
     {"version", "print the version", ratool_version},
     {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
+    {"offer", "offer Remote Assistance: get a connection string from a novice", ratool_offer},
 };
 
 void ratool_error(const char *what, const GError *error)

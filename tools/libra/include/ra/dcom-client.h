@@ -64,8 +64,16 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
 void ra_dcom_client_free(RaDcomClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaDcomClient, ra_dcom_client_free)
 
-/* Every PDU of every connection of this client (see ra_rpc_client_set_trace). */
-void ra_dcom_client_set_trace(RaDcomClient *client, RaRpcTraceFunc func, gpointer user_data);
+/*
+ * Every PDU of every connection of this client, as on the wire (see ra_rpc_client_set_trace()),
+ * with the connection's number: 0 is the activation endpoint, then 1, 2, ... in the order they
+ * were opened. For captures and tests; the bytes are valid during the call only.
+ */
+typedef void (*RaDcomTraceFunc)(guint connection, gboolean sent, const guint8 *pdu, gsize len,
+                                gpointer user_data);
+void ra_dcom_client_set_trace(RaDcomClient *client, RaDcomTraceFunc func, gpointer user_data);
+/* How many connections the client has opened. */
+guint ra_dcom_client_n_connections(RaDcomClient *client);
 
 /* What the last activation returned, for logs and `ratool offer`. */
 typedef struct {
