@@ -43,6 +43,8 @@ struct RaDcomClient {
     guint8 nt_hash[16];
     gboolean has_hash;
     guint timeout_ms;
+    RaDcomConnectFunc connect;
+    gpointer connect_data;
     RaRpcClient *activation;
     gboolean activator_bound, exporter_bound;
     guint16 activator_ctx, exporter_ctx;
@@ -95,7 +97,9 @@ static void trace_pdu(gboolean sent, const guint8 *pdu, gsize len, gpointer data
 
 static RaRpcClient *connect_to(RaDcomClient *c, const char *host, guint16 port, GError **error)
 {
-    RaRpcClient *conn = ra_rpc_client_connect(host, port, c->timeout_ms, error);
+    RaRpcClient *conn = c->connect != NULL
+                            ? c->connect(host, port, c->timeout_ms, c->connect_data, error)
+                            : ra_rpc_client_connect(host, port, c->timeout_ms, error);
     if (conn) {
         TraceSlot *slot = g_new0(TraceSlot, 1);
         slot->client = c;
@@ -126,6 +130,8 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     c->auth.workstation = c->workstation;
     c->auth.nt_hash = c->has_hash ? c->nt_hash : NULL;
     c->timeout_ms = config->timeout_ms;
+    c->connect = config->connect;
+    c->connect_data = config->connect_data;
     c->exporters = g_ptr_array_new();
     c->bindings = g_ptr_array_new();
     c->pinged_oids = g_array_new(FALSE, FALSE, sizeof(guint64));

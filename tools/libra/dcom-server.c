@@ -221,15 +221,17 @@ static IpidEntry *object_ipid(RaDcomObject *o, const RaUuid *iid)
     return e;
 }
 
-/* The string and security bindings clients reach us at: the address and port of this call. */
-static void call_bindings(const RaRpcCall *rpc, RaArena *arena, RaDualStringArray *dsa)
+/* The string and security bindings clients reach us at: the address of this call, and its port
+ * or the configured exporter port. */
+static void call_bindings(const RaDcomServer *s, const RaRpcCall *rpc, RaArena *arena,
+                          RaDualStringArray *dsa)
 {
+    guint16 port = s->config.exporter_port != 0 ? s->config.exporter_port : rpc->local_port;
     memset(dsa, 0, sizeof *dsa);
     dsa->n_strings = 1;
     dsa->strings = ra_arena_new0(arena, RaStringBinding);
     dsa->strings[0].tower_id = RA_TOWERID_NCACN_IP_TCP;
-    gchar *addr =
-        g_strdup_printf("%s[%u]", rpc->local_address ? rpc->local_address : "", rpc->local_port);
+    gchar *addr = g_strdup_printf("%s[%u]", rpc->local_address ? rpc->local_address : "", port);
     dsa->strings[0].address = ra_arena_strdup(arena, addr);
     g_free(addr);
     dsa->n_security = 1;
@@ -261,7 +263,7 @@ gboolean ra_dcom_object_marshal(RaDcomCall *call, RaDcomObject *o, const RaUuid 
     RaStdObjRef std;
     object_std(e, RA_DCOM_PUBLIC_REFS, &std);
     RaDualStringArray dsa;
-    call_bindings(call->rpc, arena, &dsa);
+    call_bindings(call->server, call->rpc, arena, &dsa);
     return ra_objref_standard_to_mip(iid, &std, &dsa, arena, out, error);
 }
 
@@ -508,7 +510,7 @@ static guint32 activate(RaDcomServer *s, RaRpcCall *rpc)
     sr->remote_reply = ra_arena_new0(rpc->arena, RaRemoteReplyScmInfo);
     sr->remote_reply->oxid = s->oxid;
     sr->remote_reply->oxid_bindings = ra_arena_new0(rpc->arena, RaDualStringArray);
-    call_bindings(rpc, rpc->arena, sr->remote_reply->oxid_bindings);
+    call_bindings(s, rpc, rpc->arena, sr->remote_reply->oxid_bindings);
     sr->remote_reply->ipid_rem_unknown = s->ipid_rem_unknown;
     sr->remote_reply->authn_hint = s->config.authn_hint;
     sr->remote_reply->server_version = (RaComVersion){RA_COM_VERSION_MAJOR, RA_COM_VERSION_MINOR};
@@ -1034,7 +1036,8 @@ RaDcomServer *ra_dcom_server_new(const RaDcomServerConfig *config, guint16 port)
     s->oxid = random_u64();
     ra_uuid_generate(&s->ipid_rem_unknown);
     if (s->config.resolver)
-        ra_oxid_add(s->config.resolver, s->oxid, &s->ipid_rem_unknown, s->config.authn_hint, 0);
+        ra_oxid_add(s->config.resolver, s->oxid, &s->ipid_rem_unknown, s->config.authn_hint,
+                    s->config.exporter_port);
     if (s->config.rpc) {
         serve_interface(s, &ra_syntax_iremote_scm_activator, "IRemoteSCMActivator", 5,
                         dispatch_activator);
@@ -1068,7 +1071,8 @@ void ra_dcom_server_register_class(RaDcomServer *s, const RaDcomClass *cls)
 void ra_dcom_server_attach_resolver(RaDcomServer *s, RaOxidResolver *resolver)
 {
     s->config.resolver = resolver;
-    ra_oxid_add(resolver, s->oxid, &s->ipid_rem_unknown, s->config.authn_hint, 0);
+    ra_oxid_add(resolver, s->oxid, &s->ipid_rem_unknown, s->config.authn_hint,
+                s->config.exporter_port);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, s->objects);

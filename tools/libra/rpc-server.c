@@ -206,7 +206,10 @@ RaRpcServer *ra_rpc_server_new(const RaRpcServerConfig *config)
     c->domain_name = s->domain_name;
     s->interfaces = g_ptr_array_new_with_free_func(g_free);
     s->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    s->next_group_id = 0x1000 + (g_random_int() & 0xffff);
+    /* From ra_random_bytes(), so that a seeded run (captures) repeats byte for byte. */
+    guint16 group_seed;
+    ra_random_bytes((guint8 *)&group_seed, sizeof group_seed);
+    s->next_group_id = 0x1000 + group_seed;
     s->transports = g_ptr_array_new_with_free_func((GDestroyNotify)ra_tcp_transport_free);
     return s;
 }

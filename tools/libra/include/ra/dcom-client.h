@@ -51,11 +51,19 @@ GBytes *ra_orpc_call(RaOrpcBinding *binding, guint16 opnum, GBytes *request, GEr
 /* TRUE for a success HRESULT; else FALSE with RA_ERROR_HRESULT "<what> returned 0x... (NAME)". */
 gboolean ra_orpc_check_hresult(guint32 hresult, const char *what, GError **error);
 
+/* Opens one connection (see RaDcomClientConfig.connect): a client or NULL with *error set. */
+typedef RaRpcClient *(*RaDcomConnectFunc)(const char *host, guint16 port, guint timeout_ms,
+                                          gpointer user_data, GError **error);
+
 typedef struct {
     const char *host; /* name or address of the server */
     guint16 port;     /* activation port; 0 = 135 */
     RaRpcAuth auth;   /* credentials and level for every connection */
     guint timeout_ms; /* per connect/read/write; 0 = 30 s */
+    /* Optional: opens every connection instead of ra_rpc_client_connect() - e.g. over a socket
+     * pair to a novice in the same process (`ratool capture`, ra/rig.h). */
+    RaDcomConnectFunc connect;
+    gpointer connect_data;
 } RaDcomClientConfig;
 
 /* Connects to the activation endpoint. RA_ERROR_IO / RA_ERROR_TIMEOUT. */

@@ -87,6 +87,11 @@ typedef struct {
     guint max_objects;        /* live objects at most (default 65536): then E_OUTOFMEMORY */
     RaRpcLogFunc log;         /* activations, refusals, releases, expiries; never secrets */
     gpointer log_user_data;
+    /* The port put in the exporter's string bindings (activation replies, OBJREFs,
+     * ResolveOxid2): 0 = the port each call came in on (`ratool serve` serves everything on one
+     * port). A server with an object-exporter port of its own, as Windows has (a dynamic port),
+     * sets it and takes object calls there too; `ratool capture` does. */
+    guint16 exporter_port;
 } RaDcomServerConfig;
 
 void ra_dcom_server_config_init(RaDcomServerConfig *config);
