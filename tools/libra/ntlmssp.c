@@ -1452,3 +1452,68 @@ gboolean ra_ntlmssp_unseal(RaNtlmssp *ctx, guint8 *data, gsize len, const RaBuf 
     }
     return check_signature(ctx, parts, n_parts, signature, signature_len, error);
 }
+
+/* ---- passive decryption ---- */
+
+static gboolean observe_lookup(const char *domain, const char *user, guint8 nt_hash[16],
+                               gpointer user_data)
+{
+    memcpy(nt_hash, user_data, 16);
+    return TRUE;
+}
+
+gboolean ra_ntlmssp_observe(const guint8 *negotiate, gsize negotiate_len, const guint8 *challenge,
+                            gsize challenge_len, const guint8 *authenticate, gsize authenticate_len,
+                            const guint8 nt_hash[16], RaNtlmssp **from_client,
+                            RaNtlmssp **from_server, GError **error)
+{
+    *from_client = *from_server = NULL;
+    RaNtlmChallenge chal;
+    if (!ra_ntlm_challenge_decode(challenge, challenge_len, &chal, error))
+        return FALSE;
+    /* The server's side, as if it had sent this CHALLENGE: server_verify() does the rest. */
+    guint8 hash[16];
+    memcpy(hash, nt_hash, 16);
+    RaNtlmServerConfig nc = {0};
+    nc.nb_computer = "";
+    nc.nb_domain = "";
+    nc.lookup = observe_lookup;
+    nc.lookup_data = hash;
+    /* No policy of our own: only what the key derivation below assumes. */
+    nc.required_flags =
+        RA_NTLMSSP_NEGOTIATE_UNICODE | RA_NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
+    RaNtlmssp *srv = ra_ntlmssp_server_new(&nc, error);
+    if (srv == NULL) {
+        ra_ntlm_challenge_clear(&chal);
+        return FALSE;
+    }
+    memcpy(srv->server_challenge, chal.server_challenge, 8);
+    srv->flags = chal.flags;
+    ra_ntlm_challenge_clear(&chal);
+    srv->negotiate_msg = g_bytes_new(negotiate ? negotiate : (const guint8 *)"", negotiate_len);
+    srv->challenge_msg = g_bytes_new(challenge, challenge_len);
+    srv->state = STATE_NEGOTIATED;
+    gboolean ok = server_verify(srv, authenticate, authenticate_len, error);
+    wipe(hash, sizeof hash);
+    if (!ok) {
+        ra_ntlmssp_free(srv);
+        return FALSE;
+    }
+    /* The client's side: the same keys, directions swapped. */
+    RaNtlmssp *cli = g_new0(RaNtlmssp, 1);
+    cli->server = FALSE;
+    cli->flags = srv->flags;
+    cli->user = g_strdup(srv->user);
+    cli->domain = g_strdup(srv->domain);
+    cli->workstation = g_strdup(srv->workstation);
+    cli->version = default_version;
+    if (!derive_keys(cli, srv->keys.exported_session_key, error)) {
+        ra_ntlmssp_free(cli);
+        ra_ntlmssp_free(srv);
+        return FALSE;
+    }
+    cli->state = STATE_ESTABLISHED;
+    *from_client = srv;
+    *from_server = cli;
+    return TRUE;
+}

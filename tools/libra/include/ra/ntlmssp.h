@@ -286,6 +286,24 @@ gboolean ra_ntlmssp_unseal(RaNtlmssp *ctx, guint8 *data, gsize len, const RaBuf 
                            guint n_parts, const guint8 *signature, gsize signature_len,
                            GError **error);
 
+/* ---- passive decryption (issue 7: `ratool analyze`) ---- */
+
+/*
+ * Reads a captured handshake as a third party who knows a candidate NT hash: checks the NTLMv2
+ * response of `authenticate` against the server challenge of `challenge` as a server would
+ * (NTProofStr recomputed from nt_hash, [MS-NLMP] 3.3.2; the MIC too when MsvAvFlags announces one,
+ * which needs `negotiate`, else it may be NULL). When the response verifies, returns two
+ * established contexts with the session's keys: *from_client unseals and verifies what the
+ * client sent (as the server does), *from_server what the server sent (as the client does); the
+ * caller frees both. The hash is matched by the proof, never by trying to decrypt.
+ * Errors: RA_ERROR_AUTH when nt_hash is not the account's (or the MIC does not verify),
+ * RA_ERROR_MALFORMED / RA_ERROR_UNSUPPORTED (NTLMv1, no extended session security) otherwise.
+ */
+gboolean ra_ntlmssp_observe(const guint8 *negotiate, gsize negotiate_len, const guint8 *challenge,
+                            gsize challenge_len, const guint8 *authenticate, gsize authenticate_len,
+                            const guint8 nt_hash[16], RaNtlmssp **from_client,
+                            RaNtlmssp **from_server, GError **error);
+
 G_END_DECLS
 
 #endif
