@@ -1045,7 +1045,11 @@ static RaRpcClient *rig_connect(const char *host, guint16 port, guint timeout_ms
     a->peer.peer_port = pc->expert_port;
     a->peer.local_port = port;
     g_main_context_invoke(r->context, attach_conn, a);
-    return ra_rpc_client_new_from_socket(expert);
+    RaRpcClient *client = ra_rpc_client_new_from_socket(expert);
+    /* One NTLM handshake per connection, shared by its presentation contexts, as Windows
+     * experts do (and as tshark needs to decrypt a sealed capture). */
+    ra_rpc_client_set_share_security(client, TRUE);
+    return client;
 }
 
 void ra_rig_dcom_config(RaRig *r, RaDcomClientConfig *config)

@@ -160,6 +160,23 @@ static GString *run_vista(const char *seed)
         }
     }
     g_assert_cmpuint(closes, ==, 4);
+    /* One NTLM handshake per connection: the alter_contexts reuse it (no verifier). */
+    guint auth3[2] = {0, 0}, alters = 0;
+    for (guint i = 0; i < ev->len; i++) {
+        const RaRigEvent *e = g_ptr_array_index(ev, i);
+        if (e->type != RA_RIG_DATA || !e->from_expert)
+            continue;
+        const guint8 *d = g_bytes_get_data(e->data, NULL);
+        if (d[2] == RA_PDU_AUTH3)
+            auth3[e->conn]++;
+        if (d[2] == RA_PDU_ALTER_CONTEXT) {
+            alters++;
+            g_assert_cmpuint(d[10] | d[11] << 8, ==, 0); /* auth_length */
+        }
+    }
+    g_assert_cmpuint(auth3[0], ==, 1);
+    g_assert_cmpuint(auth3[1], ==, 1);
+    g_assert_cmpuint(alters, >=, 1);
     RaRigStats st;
     ra_rig_get_stats(f.rig, &st);
     g_assert_cmpuint(st.offers, ==, 1);

@@ -16,6 +16,8 @@
  * Any code built on ra/dcom-client.h (ra/rai-client.h's expert, or direct DCOM calls) with
  * ra_rig_dcom_config(): its `connect` function opens a socket pair to the novice instead of TCP.
  * Connections to another address or port are refused (RA_ERROR_IO), as a closed port would be.
+ * Each connection's presentation contexts share its one NTLM security context
+ * (ra_rpc_client_set_share_security), as Windows experts do.
  *
  * == Recording ==
  * The rig records a list of events: a connection opened (by the expert), one PDU sent (by either
