@@ -19,6 +19,7 @@ static const RatoolCommand commands[] = {
     {"version", "print the version", ratool_version},
     {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
     {"offer", "offer Remote Assistance: get a connection string from a novice", ratool_offer},
+    {"capture", "write reference captures (our novice and expert in one process)", ratool_capture},
 };
 
 void ratool_error(const char *what, const GError *error)
@@ -58,7 +59,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: ratool COMMAND [OPTIONS...]\n\ncommands:\n");
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`ratool COMMAND --help` describes a command; `man ratool` describes them all.\n");
+    fprintf(out,
+            "\n`ratool COMMAND --help` describes a command; `man ratool` describes them all.\n");
 }
 
 int main(int argc, char **argv)

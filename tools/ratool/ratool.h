@@ -29,5 +29,6 @@ gboolean ratool_parse_options(GOptionContext *context, int *argc, char ***argv);
 int ratool_version(int argc, char **argv);
 int ratool_serve(int argc, char **argv);
 int ratool_offer(int argc, char **argv);
+int ratool_capture(int argc, char **argv);
 
 #endif
