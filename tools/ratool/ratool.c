@@ -17,6 +17,7 @@ typedef struct {
 
 static const RatoolCommand commands[] = {
     {"version", "print the version", ratool_version},
+    {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
 };
 
 void ratool_error(const char *what, const GError *error)

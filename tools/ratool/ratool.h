@@ -27,5 +27,6 @@ void ratool_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
 gboolean ratool_parse_options(GOptionContext *context, int *argc, char ***argv);
 
 int ratool_version(int argc, char **argv);
+int ratool_serve(int argc, char **argv);
 
 #endif
