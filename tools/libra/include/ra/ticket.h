@@ -1,6 +1,7 @@
 /*
  * The cryptography of Remote Assistance invitations ([MS-RAI] Appendix A, notes <16> and <18>;
- * the lost Figures 2 and 3 are described in docs/architecture.md), on ra/crypto.h only:
+ * their Figures 2 and 3, lost from the rev 5.0 text, showed what is described here), on
+ * ra/crypto.h only:
  *
  *  - LHTICKET (type 2, Windows Vista and later): the Connection String 2 as UTF-16LE, encrypted
  *    with AES-128-CBC, a zero IV and PKCS#7 padding under a key derived from the password as
