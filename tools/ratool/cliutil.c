@@ -247,7 +247,7 @@ int ratool_exit_status(const GError *error)
 gboolean ratool_write_stdout(const char *text, gsize len)
 {
     if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        ratool_fail("cannot write to standard output: %s", g_strerror(errno));
+        fprintf(stderr, "ratool: cannot write to standard output: %s\n", g_strerror(errno));
         return FALSE;
     }
     return TRUE;

@@ -126,7 +126,10 @@ void ratool_json_cs1(RatoolJson *json, const char *key, const char *text, const 
         const RaAddress *a = cs->addresses->pdata[i];
         ratool_json_begin_object(json, NULL);
         ratool_json_string(json, "host", a->host);
-        ratool_json_int(json, "port", a->port);
+        if (a->port != 0)
+            ratool_json_int(json, "port", a->port);
+        else
+            ratool_json_null(json, "port");
         ratool_json_end_object(json);
     }
     ratool_json_end_array(json);

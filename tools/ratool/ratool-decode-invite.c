@@ -65,7 +65,7 @@ static void print_text(GString *out, const char *file, gsize size, const RaInvit
         if (inv->has_start && inv->has_length) {
             g_autofree gchar *t = ratool_time_text(inv->start + inv->length_minutes * 60);
             ratool_append_linef(out, "expires", "%s (%s)", t,
-                                ra_invite_is_valid_at(inv, now) ? "not yet" : "expired");
+                                ra_invite_is_valid_at(inv, now) ? "not expired" : "expired");
         }
         if (inv->low_speed != NULL)
             ratool_append_line(out, "low_speed", strcmp(inv->low_speed, "1") == 0 ? "yes" : "no");
@@ -190,11 +190,12 @@ static void free_password(gchar *password)
     }
 }
 
-static int decode(const char *file, const char *password_opt, const char *password_file,
+static int decode(const char *path, const char *password_opt, const char *password_file,
                   gboolean json)
 {
+    const char *file = strcmp(path, "-") == 0 ? "standard input" : path;
     GError *error = NULL;
-    g_autoptr(GBytes) data = ratool_read_input(file, RA_MAX_INPUT, &error);
+    g_autoptr(GBytes) data = ratool_read_input(path, RA_MAX_INPUT, &error);
     if (data == NULL)
         return fail(file, error);
     gsize size = 0;
