@@ -256,15 +256,27 @@ gchar *ra_hex_encode(const guint8 *data, gsize len)
     return s;
 }
 
+/* 1 + each hex digit's value, HEX_BLANK for ASCII whitespace (skipped), 0 for other bytes. */
+#define HEX_BLANK 17
+static const guint8 hex_table[256] = {
+    ['0'] = 1,          ['1'] = 2,          ['2'] = 3,          ['3'] = 4,
+    ['4'] = 5,          ['5'] = 6,          ['6'] = 7,          ['7'] = 8,
+    ['8'] = 9,          ['9'] = 10,         ['A'] = 11,         ['B'] = 12,
+    ['C'] = 13,         ['D'] = 14,         ['E'] = 15,         ['F'] = 16,
+    ['a'] = 11,         ['b'] = 12,         ['c'] = 13,         ['d'] = 14,
+    ['e'] = 15,         ['f'] = 16,         [' '] = HEX_BLANK,  ['\t'] = HEX_BLANK,
+    ['\n'] = HEX_BLANK, ['\r'] = HEX_BLANK, ['\f'] = HEX_BLANK,
+};
+
 GBytes *ra_hex_decode(const char *hex, const char *what, GError **error)
 {
     gsize n = strlen(hex);
     guint8 *out = g_malloc(n / 2 + 1);
     gsize digits = 0;
     for (gsize i = 0; i < n; i++) {
-        if (g_ascii_isspace(hex[i]))
+        int v = hex_table[(guchar)hex[i]] - 1;
+        if (v == HEX_BLANK - 1)
             continue;
-        int v = g_ascii_xdigit_value(hex[i]);
         if (v < 0) {
             g_free(out);
             if ((guchar)hex[i] >= 0x20 && (guchar)hex[i] < 0x7F)
