@@ -205,7 +205,7 @@ gchar *ratool_text_value(const char *value)
         return g_strdup("(none)");
     gchar *valid = g_utf8_make_valid(value, -1);
     GString *s = g_string_new(NULL);
-    for (const gchar *p = valid; *p; p = g_utf8_next_char(p)) {
+    for (const gchar *p = valid; *p; p += g_utf8_skip[*(const guchar *)p]) {
         gunichar c = g_utf8_get_char(p);
         if (c == '\n')
             g_string_append(s, "\\n");
@@ -216,7 +216,7 @@ gchar *ratool_text_value(const char *value)
         else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
             g_string_append_printf(s, "\\x%02X", c);
         else
-            g_string_append_len(s, p, g_utf8_next_char(p) - p);
+            g_string_append_len(s, p, g_utf8_skip[*(const guchar *)p]);
     }
     g_free(valid);
     return g_string_free(s, FALSE);

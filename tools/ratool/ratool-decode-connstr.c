@@ -17,7 +17,7 @@ int ratool_decode_connstr(int argc, char **argv)
     GOptionEntry entries[] = {
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (keys in ratool(1))",
          NULL},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     g_set_prgname("ratool decode-connstr");
     g_autoptr(GOptionContext) context = g_option_context_new("STRING|-");

@@ -245,7 +245,7 @@ int ratool_decode_invite(int argc, char **argv)
          "Read the password from the first line of F", "F"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (keys in ratool(1))",
          NULL},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     g_set_prgname("ratool decode-invite");
     g_autoptr(GOptionContext) context = g_option_context_new("FILE");

@@ -167,7 +167,7 @@ int ratool_make_invite(int argc, char **argv)
          "Use this PassStub instead of a new random one (to re-create a file)", "STRING"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &o.json,
          "Print the summary as one JSON object (keys in ratool(1))", NULL},
-        {NULL},
+        G_OPTION_ENTRY_NULL,
     };
     g_set_prgname("ratool make-invite");
     g_autoptr(GOptionContext) context = g_option_context_new(NULL);

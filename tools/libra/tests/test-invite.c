@@ -89,7 +89,8 @@ static void check_vector(const char *name)
     g_autofree gchar *data = ra_test_read_vector(file, NULL);
     guint8 sha[32];
     g_assert_true(ra_digest(RA_DIGEST_SHA256, data, size, sha, NULL));
-    g_autofree gchar *sha_hex = g_ascii_strdown(ra_hex_encode(sha, 32), -1);
+    g_autofree gchar *sha_upper = ra_hex_encode(sha, 32);
+    g_autofree gchar *sha_hex = g_ascii_strdown(sha_upper, -1);
     g_assert_cmpstr(sha_hex, ==, g_hash_table_lookup(want, "file_sha256"));
     g_assert_cmpuint(size, ==, g_ascii_strtoull(g_hash_table_lookup(want, "file_bytes"), NULL, 10));
 

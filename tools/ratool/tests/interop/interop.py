@@ -3,7 +3,7 @@
 freerdp-parse.c) reads the invitations `ratool make-invite` writes, finds the same listeners and
 computes the same encrypted PassStub as `ratool decode-invite`.
 
-Cases: type 2 files (UTF-8, as Windows 7-11 write them) for several random PassStubs and
+Cases: type 2 files (UTF-8, as Windows 7-11 write them) for two random PassStubs each and
 connection strings whose listener names are all longer than 8 characters (FreeRDP 2.11 drops
 shorter ones), with and without RCTICKET; and type 1 files, where FreeRDP 2.11 is known to drop
 the first address of the RCTICKET list and to keep the ';' before the next one (fixed in FreeRDP
@@ -59,7 +59,7 @@ def main():
                 id=f"+ULZ6ifjoCa6cGPMLQiGHRPwkg6VyJqGwxMnO6Gcelw{n}",
                 sid=str(n),
                 listeners="".join(f'<L P="{p}" N="{h}"/>' for h, p in listeners))
-            for seed in range(4):
+            for seed in range(2):
                 for extra in ([], ["--no-rcticket"]):
                     path = os.path.join(tmp, f"t2-{n}-{seed}-{len(extra)}.msrcincident")
                     env_seed = f"interop-{n}-{seed}"
