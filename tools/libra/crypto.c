@@ -126,15 +126,30 @@ gboolean ra_digest(RaDigest alg, const void *data, gsize len, guint8 *out, GErro
     return ra_digestv(alg, &part, 1, out, error);
 }
 
+/* HMAC is fetched once, like the digests: NTLM signs every PDU with it. */
+static EVP_MAC *fetch_hmac(GError **error)
+{
+    static EVP_MAC *cached;
+    static GMutex lock;
+    OSSL_LIB_CTX *ctx = get_libctx(error);
+    if (ctx == NULL)
+        return NULL;
+    g_mutex_lock(&lock);
+    if (cached == NULL)
+        cached = EVP_MAC_fetch(ctx, "HMAC", NULL);
+    EVP_MAC *mac = cached;
+    g_mutex_unlock(&lock);
+    if (mac == NULL)
+        openssl_failed(error, "HMAC");
+    return mac;
+}
+
 gboolean ra_hmacv(RaDigest alg, const void *key, gsize key_len, const RaBuf *parts, guint n,
                   guint8 *out, GError **error)
 {
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
-        return FALSE;
-    EVP_MAC *mac = EVP_MAC_fetch(ctx, "HMAC", NULL);
+    EVP_MAC *mac = fetch_hmac(error);
     if (mac == NULL)
-        return openssl_failed(error, "HMAC");
+        return FALSE;
     EVP_MAC_CTX *mctx = EVP_MAC_CTX_new(mac);
     char name[16];
     g_strlcpy(name, digest_name(alg), sizeof name); /* OSSL_PARAM wants a mutable string */
@@ -144,15 +159,34 @@ gboolean ra_hmacv(RaDigest alg, const void *key, gsize key_len, const RaBuf *par
     };
     /* An empty key is legal for HMAC; OpenSSL wants a non-NULL pointer for it. */
     static const guint8 no_key[1];
-    gboolean ok = mctx != NULL &&
-                  EVP_MAC_init(mctx, key_len ? key : no_key, key_len, params) == 1;
+    gboolean ok = mctx != NULL && EVP_MAC_init(mctx, key_len ? key : no_key, key_len, params) == 1;
     for (guint i = 0; ok && i < n; i++)
         ok = EVP_MAC_update(mctx, parts[i].data, parts[i].len) == 1;
     size_t out_len = 0;
     ok = ok && EVP_MAC_final(mctx, out, &out_len, ra_digest_size(alg)) == 1;
     EVP_MAC_CTX_free(mctx);
-    EVP_MAC_free(mac);
     return ok ? TRUE : openssl_failed(error, "HMAC");
+}
+
+/* Ciphers are fetched once too (a fetch costs more than a short RC4 or AES operation). */
+typedef enum { CIPHER_RC4, CIPHER_AES_128_CBC } CipherId;
+
+static EVP_CIPHER *fetch_cipher(CipherId id, GError **error)
+{
+    static const char *const names[] = {"RC4", "AES-128-CBC"};
+    static EVP_CIPHER *cache[G_N_ELEMENTS(names)];
+    static GMutex lock;
+    OSSL_LIB_CTX *ctx = get_libctx(error);
+    if (ctx == NULL)
+        return NULL;
+    g_mutex_lock(&lock);
+    if (cache[id] == NULL)
+        cache[id] = EVP_CIPHER_fetch(ctx, names[id], NULL);
+    EVP_CIPHER *cipher = cache[id];
+    g_mutex_unlock(&lock);
+    if (cipher == NULL)
+        openssl_failed(error, names[id]);
+    return cipher;
 }
 
 struct RaRc4 {
@@ -161,14 +195,9 @@ struct RaRc4 {
 
 RaRc4 *ra_rc4_new(const guint8 *key, gsize key_len, GError **error)
 {
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
+    EVP_CIPHER *cipher = fetch_cipher(CIPHER_RC4, error);
+    if (cipher == NULL)
         return NULL;
-    EVP_CIPHER *cipher = EVP_CIPHER_fetch(ctx, "RC4", NULL);
-    if (cipher == NULL) {
-        openssl_failed(error, "RC4");
-        return NULL;
-    }
     RaRc4 *rc4 = g_new0(RaRc4, 1);
     rc4->ctx = EVP_CIPHER_CTX_new();
     unsigned int klen = (unsigned int)key_len;
@@ -179,7 +208,6 @@ RaRc4 *ra_rc4_new(const guint8 *key, gsize key_len, GError **error)
     gboolean ok = rc4->ctx != NULL && key_len > 0 && key_len <= 256 &&
                   EVP_EncryptInit_ex2(rc4->ctx, cipher, NULL, NULL, params) == 1 &&
                   EVP_EncryptInit_ex2(rc4->ctx, NULL, key, NULL, NULL) == 1;
-    EVP_CIPHER_free(cipher);
     if (!ok) {
         openssl_failed(error, "RC4 key setup");
         ra_rc4_free(rc4);
@@ -218,12 +246,9 @@ gboolean ra_aes128_cbc(gboolean encrypt, const guint8 key[16], const guint8 iv[1
                     "AES-CBC input of %" G_GSIZE_FORMAT " bytes is not whole 16-byte blocks", len);
         return FALSE;
     }
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
-        return FALSE;
-    EVP_CIPHER *cipher = EVP_CIPHER_fetch(ctx, "AES-128-CBC", NULL);
+    EVP_CIPHER *cipher = fetch_cipher(CIPHER_AES_128_CBC, error);
     if (cipher == NULL)
-        return openssl_failed(error, "AES-128-CBC");
+        return FALSE;
     EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
     int got = 0, fin = 0;
     gboolean ok = cctx != NULL &&
@@ -232,7 +257,6 @@ gboolean ra_aes128_cbc(gboolean encrypt, const guint8 key[16], const guint8 iv[1
                   EVP_CipherUpdate(cctx, out, &got, in, (int)len) == 1 &&
                   EVP_CipherFinal_ex(cctx, out + got, &fin) == 1 && (gsize)(got + fin) == len;
     EVP_CIPHER_CTX_free(cctx);
-    EVP_CIPHER_free(cipher);
     return ok ? TRUE : openssl_failed(error, "AES-128-CBC");
 }
 
