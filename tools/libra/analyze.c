@@ -15,16 +15,16 @@
 #include <string.h>
 
 /* Connections silent this long (capture time) are ended. */
-#define CONN_IDLE_NS ((gint64)600 * G_GINT64_CONSTANT(1000000000))
-#define STORY_IDLE_NS ((gint64)RA_ANALYZE_STORY_IDLE * G_GINT64_CONSTANT(1000000000))
+#define CONN_IDLE_NS   ((gint64)600 * G_GINT64_CONSTANT(1000000000))
+#define STORY_IDLE_NS  ((gint64)RA_ANALYZE_STORY_IDLE * G_GINT64_CONSTANT(1000000000))
 #define SWEEP_EVERY_NS ((gint64)10 * G_GINT64_CONSTANT(1000000000))
 /* Out-of-order bytes a direction may hold ahead of a hole. */
-#define MAX_QUEUED (1024 * 1024)
-#define MAX_SESSIONS 10000
-#define MAX_CONNSTRS 256
+#define MAX_QUEUED      (1024 * 1024)
+#define MAX_SESSIONS    10000
+#define MAX_CONNSTRS    256
 #define MAX_ACTIVATIONS 256
-#define MAX_FINDINGS 64
-#define DCOM_PORT 135
+#define MAX_FINDINGS    64
+#define DCOM_PORT       135
 
 const char *ra_outcome_name(RaOutcome outcome)
 {
@@ -52,7 +52,7 @@ typedef struct RaAnalyzer An;
 
 typedef enum {
     IF_UNKNOWN,
-    IF_ACTIVATOR, /* IRemoteSCMActivator = ISystemActivator */
+    IF_ACTIVATOR,  /* IRemoteSCMActivator = ISystemActivator */
     IF_ACTIVATION, /* IActivation (the old RemoteActivation) */
     IF_OXID,
     IF_EPM,
@@ -103,9 +103,9 @@ struct Story {
     gboolean closed; /* over: reported as soon as the stories before it are */
     guint open_records;
     gint64 last_ns;
-    GPtrArray *records; /* Record* (their pub in pub.connections, same order) */
-    GPtrArray *ipids;   /* Ipid* this story registered */
-    GHashTable *saf;    /* guint64 OID -> RaStorySession* being read from ISAFSession */
+    GPtrArray *records;   /* Record* (their pub in pub.connections, same order) */
+    GPtrArray *ipids;     /* Ipid* this story registered */
+    GHashTable *saf;      /* guint64 OID -> RaStorySession* being read from ISAFSession */
     GPtrArray *saf_order; /* RaStorySession* in the order the collection gave them */
     gboolean rasrv_tried, rasrv_failed, pch_tried, pch_ok, rasrv_ok;
     gchar *rasrv_failure;
@@ -148,7 +148,7 @@ struct Conn {
     RaObsStamp now;
     RaObsStamp syn_at;
     gboolean connect_reported;
-    GList *link; /* in an->conn_list */
+    GList *link;            /* in an->conn_list */
     GHashTable *auth_calls; /* auth_context_id -> calls seen (for "first call") */
 };
 
@@ -162,7 +162,7 @@ struct RaAnalyzer {
     guint next_story;
     gint64 now_ns;
     gint64 last_sweep_ns;
-    GPtrArray *global; /* RaGlobalFinding* */
+    GPtrArray *global;      /* RaGlobalFinding* */
     GHashTable *advertised; /* "addr[port]" of object exporters, for connection roles */
 };
 
@@ -400,7 +400,6 @@ static Story *story_new(An *an, const RaIpAddress *expert, const RaIpAddress *no
 {
     Story *s = g_new0(Story, 1);
     s->an = an;
-    s->pub.number = ++an->next_story;
     s->pub.expert = *expert;
     s->pub.novice = *novice;
     s->pub.start = *at;
@@ -545,6 +544,15 @@ static void fail_step(Story *s, Step *st, RaTroubleId trouble)
 
 /* ---- records: a connection's part in a story ---- */
 
+/* "192.0.2.20:49750 -> 192.0.2.10:135": how findings name a connection (numbers may change). */
+static gchar *rec_label(const Record *r)
+{
+    char a[64], b[64];
+    ra_ip_address_format(&r->pub.client, a, sizeof a);
+    ra_ip_address_format(&r->pub.server, b, sizeof b);
+    return g_strdup_printf("%s:%u -> %s:%u", a, r->pub.client_port, b, r->pub.server_port);
+}
+
 static Record *record_new(Story *s, Conn *c)
 {
     Record *r = g_new0(Record, 1);
@@ -598,7 +606,8 @@ static gboolean joinable(const Story *s, const RaIpAddress *expert, const RaIpAd
 {
     if (s->closed || s->ended)
         return FALSE;
-    if (!ra_ip_address_equal(&s->pub.expert, expert) || !ra_ip_address_equal(&s->pub.novice, novice))
+    if (!ra_ip_address_equal(&s->pub.expert, expert) ||
+        !ra_ip_address_equal(&s->pub.novice, novice))
         return FALSE;
     if (identity && s->pub.identity && g_ascii_strcasecmp(identity, s->pub.identity) != 0)
         return FALSE;
@@ -639,12 +648,52 @@ static void move_conn(Conn *c, Story *to)
 
 static void add_connect_step(Conn *c, Record *r);
 
+/* Gives a connection's record, with its steps, to another story (its first handshake named
+ * another expert, or its first call an object of another story). */
+static void transfer_record(Record *r, Story *to)
+{
+    Story *from = r->story;
+    if (from == to)
+        return;
+    g_ptr_array_remove(from->pub.connections, &r->pub);
+    for (guint i = 0; i < from->records->len; i++) {
+        if (g_ptr_array_index(from->records, i) == r) {
+            g_ptr_array_steal_index(from->records, i);
+            break;
+        }
+    }
+    for (guint i = from->pub.steps->len; i-- > 0;) {
+        Step *st = g_ptr_array_index(from->pub.steps, i);
+        if (st->rec == r) {
+            g_ptr_array_steal_index(from->pub.steps, i);
+            g_ptr_array_add(to->pub.steps, st);
+            touch(to, &st->pub.start);
+        }
+    }
+    r->story = to;
+    g_ptr_array_add(to->records, r);
+    g_ptr_array_add(to->pub.connections, &r->pub);
+    if (r->conn != NULL) {
+        from->open_records--;
+        to->open_records++;
+    }
+    if (r->pub.server_port != DCOM_PORT)
+        to->exporter_seen = TRUE;
+    if (from->open_records == 0 && from->records->len == 0)
+        from->closed = TRUE;
+}
+
+/* A record that has seen no call yet may change stories whole. */
+static gboolean record_fresh(const Record *r)
+{
+    return r->last_call_frame == 0;
+}
+
 static Record *conn_record(Conn *c)
 {
     if (c->rec == NULL || c->rec->conn == NULL) {
         gboolean first = c->rec == NULL;
-        Story *s =
-            story_for(c->an, &c->addr[c->client], &c->addr[1 - c->client], NULL, &c->now);
+        Story *s = story_for(c->an, &c->addr[c->client], &c->addr[1 - c->client], NULL, &c->now);
         c->rec = record_new(s, c);
         if (first)
             add_connect_step(c, c->rec);
@@ -781,9 +830,9 @@ static void add_connect_step(Conn *c, Record *r)
     c->connect_reported = TRUE;
     Story *s = r->story;
     char buf[64];
-    gchar *what = g_strdup_printf("connect to %s port %u",
-                                  ra_ip_address_format(&r->pub.server, buf, sizeof buf),
-                                  r->pub.server_port);
+    gchar *what =
+        g_strdup_printf("connect to %s port %u",
+                        ra_ip_address_format(&r->pub.server, buf, sizeof buf), r->pub.server_port);
     if (c->synack) {
         add_step(s, r, RA_STEP_CONNECT, &c->syn_at, &c->synack_at, TRUE, what,
                  g_strdup("connected"));
@@ -794,8 +843,9 @@ static void add_connect_step(Conn *c, Record *r)
     Step *st = add_step(s, r, RA_STEP_CONNECT, &c->syn_at, &end, refused, what,
                         g_strdup(refused ? "refused (reset)" : "no answer"));
     gboolean exporter = r->pub.server_port != DCOM_PORT;
-    RaTroubleId t = exporter ? RA_TS_EXPORTER_NO_ANSWER
-                             : refused ? RA_TS_TCP_REFUSED : RA_TS_TCP_NO_ANSWER;
+    RaTroubleId t = exporter  ? RA_TS_EXPORTER_NO_ANSWER
+                    : refused ? RA_TS_TCP_REFUSED
+                              : RA_TS_TCP_NO_ANSWER;
     fail_step(s, st, t);
 }
 
@@ -835,9 +885,15 @@ static void emit_ready(An *an)
     Story *s;
     while ((s = g_queue_peek_head(&an->stories)) != NULL && s->closed && s->open_records == 0) {
         g_queue_pop_head(&an->stories);
-        story_finish(s);
-        if (an->cfg.story)
-            an->cfg.story(&s->pub, an->cfg.user_data);
+        /* A story whose connections all went to others has nothing to tell. */
+        if (s->records->len > 0 || s->pub.steps->len > 0) {
+            s->pub.number = ++an->next_story;
+            story_finish(s);
+            if (an->cfg.story)
+                an->cfg.story(&s->pub, an->cfg.user_data);
+        } else {
+            an->stats.stories--;
+        }
         story_free(s);
     }
 }
@@ -891,8 +947,8 @@ void ra_analyzer_packet(RaAnalyzer *an, const RaCapPacket *p)
                                "frame %" G_GUINT64_FORMAT ": %s; its TCP data is not followed",
                                p->number, why);
             else
-                global_finding(an, RA_TS_MALFORMED, p->number,
-                               "frame %" G_GUINT64_FORMAT ": %s", p->number, why);
+                global_finding(an, RA_TS_MALFORMED, p->number, "frame %" G_GUINT64_FORMAT ": %s",
+                               p->number, why);
         }
         goto out;
     }
@@ -908,8 +964,10 @@ void ra_analyzer_packet(RaAnalyzer *an, const RaCapPacket *p)
         c = NULL;
     }
     if (c == NULL) {
-        if ((seg.flags & RA_TCP_RST) && seg.payload_len == 0)
-            goto out; /* a reset for a connection we never saw */
+        /* Only a SYN or data starts following a connection: a lone ACK, FIN or reset belongs to
+         * one that is over (or was never seen). */
+        if (!(seg.flags & RA_TCP_SYN) && seg.wire_payload_len == 0)
+            goto out;
         c = conn_new(an, &key, &seg);
     }
     int side = ra_ip_address_equal(&seg.src, &c->addr[0]) && seg.sport == c->port[0] ? 0 : 1;
@@ -1011,47 +1069,45 @@ static void on_note(RaObsNoteCode code, gboolean from_client, const RaObsStamp *
     Record *r = conn_record(c);
     Story *s = r->story;
     const char *who = from_client ? "expert" : "novice";
+    g_autofree gchar *label = rec_label(r);
     switch (code) {
     case RA_OBS_NOTE_GAP:
-        finding(s, RA_TS_CAPTURE_GAP, FALSE, at, "connection %u, frame %" G_GUINT64_FORMAT ": %s",
-                r->pub.number, at->frame, text);
+        finding(s, RA_TS_CAPTURE_GAP, FALSE, at, "connection %s, frame %" G_GUINT64_FORMAT ": %s",
+                label, at->frame, text);
         break;
     case RA_OBS_NOTE_RESYNC:
     case RA_OBS_NOTE_UNKNOWN_CONTEXT:
     case RA_OBS_NOTE_UNKNOWN_AUTH:
         if (r->pub.midstream || code == RA_OBS_NOTE_RESYNC)
             finding(s, r->pub.midstream ? RA_TS_CAPTURE_STARTS_LATE : RA_TS_CAPTURE_GAP, FALSE, at,
-                    "connection %u, frame %" G_GUINT64_FORMAT " (%s): %s", r->pub.number,
-                    at->frame, who, text);
+                    "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame, who,
+                    text);
         else
             finding(s, RA_TS_HANDSHAKE_NOT_CAPTURED, FALSE, at,
-                    "connection %u, frame %" G_GUINT64_FORMAT ": %s", r->pub.number, at->frame,
-                    text);
+                    "connection %s, frame %" G_GUINT64_FORMAT ": %s", label, at->frame, text);
         break;
     case RA_OBS_NOTE_BAD_SIGNATURE:
         if (r->pub.midstream || ra_tcp_dir_stats(c->dir[0])->gaps ||
             ra_tcp_dir_stats(c->dir[1])->gaps)
             finding(s, RA_TS_CAPTURE_GAP, FALSE, at,
-                    "connection %u, frame %" G_GUINT64_FORMAT ": %s", r->pub.number, at->frame,
-                    text);
+                    "connection %s, frame %" G_GUINT64_FORMAT ": %s", label, at->frame, text);
         else
             finding(s, RA_TS_FAULT_SEC_PKG_ERROR, FALSE, at,
-                    "connection %u, frame %" G_GUINT64_FORMAT " (%s): %s", r->pub.number,
-                    at->frame, who, text);
+                    "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame, who,
+                    text);
         break;
     case RA_OBS_NOTE_LIMIT:
         finding(s, RA_TS_ANALYSIS_LIMIT, FALSE, at,
-                "connection %u, frame %" G_GUINT64_FORMAT ": %s", r->pub.number, at->frame, text);
+                "connection %s, frame %" G_GUINT64_FORMAT ": %s", label, at->frame, text);
         break;
     case RA_OBS_NOTE_PROTOCOL:
         finding(s, r->pub.midstream ? RA_TS_CAPTURE_STARTS_LATE : RA_TS_MALFORMED, FALSE, at,
-                "connection %u, frame %" G_GUINT64_FORMAT " (%s): %s", r->pub.number, at->frame,
-                who, text);
+                "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame, who, text);
         break;
     case RA_OBS_NOTE_MALFORMED_PDU:
     default:
-        finding(s, RA_TS_MALFORMED, FALSE, at, "connection %u, frame %" G_GUINT64_FORMAT " (%s): %s",
-                r->pub.number, at->frame, who, text);
+        finding(s, RA_TS_MALFORMED, FALSE, at,
+                "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame, who, text);
         break;
     }
 }
@@ -1077,11 +1133,15 @@ static void on_auth(const RaObsAuth *a, gpointer data)
                 to->pub.identity = g_strdup(who);
                 to->pub.workstation = g_strdup(a->workstation);
             }
-            move_conn(c, to);
-            g_free(c->rec->pub.identity);
-            c->rec->pub.identity = g_strdup(who);
-            c->rec->pub.auth_level = a->auth_level;
-            r = c->rec;
+            if (record_fresh(r)) {
+                transfer_record(r, to);
+            } else {
+                move_conn(c, to);
+                r = c->rec;
+            }
+            g_free(r->pub.identity);
+            r->pub.identity = g_strdup(who);
+            r->pub.auth_level = a->auth_level;
             s = to;
         }
     }
@@ -1093,13 +1153,14 @@ static void on_auth(const RaObsAuth *a, gpointer data)
             s->pub.secret = c->an->cfg.secrets[a->secret].label;
     }
     const RaObsStamp *at = a->has_authenticate ? &a->authenticated : &a->started;
+    g_autofree gchar *label = rec_label(r);
     if (a->key == RA_OBS_KEY_INCOMPLETE && (a->has_authenticate || !c->rst))
         finding(s, RA_TS_HANDSHAKE_NOT_CAPTURED, FALSE, at,
-                "connection %u, security context %u%s%s: %s", r->pub.number, a->auth_context_id,
+                "connection %s, security context %u%s%s: %s", label, a->auth_context_id,
                 who ? " of " : "", who ? who : "", a->why);
     else if (a->key == RA_OBS_KEY_UNSUPPORTED)
-        finding(s, RA_TS_NTLM_UNSUPPORTED, FALSE, at, "connection %u, security context %u: %s",
-                r->pub.number, a->auth_context_id, a->why);
+        finding(s, RA_TS_NTLM_UNSUPPORTED, FALSE, at, "connection %s, security context %u: %s",
+                label, a->auth_context_id, a->why);
     g_free(who);
 }
 
@@ -1169,8 +1230,7 @@ static void on_bind(const RaObsBind *b, gpointer data)
         if (result == NULL)
             result = g_strdup("accepted");
     }
-    Step *st = add_step(s, r, RA_STEP_BIND, &b->stamp, &b->answer_stamp, b->answered, what,
-                        result);
+    Step *st = add_step(s, r, RA_STEP_BIND, &b->stamp, &b->answer_stamp, b->answered, what, result);
     if (trouble >= 0) {
         fail_step(s, st, (RaTroubleId)trouble);
         if (irasrv && b->answered) {
@@ -1197,10 +1257,10 @@ typedef struct {
     const RaObsCall *call;
     IfKind kind;
     RaArena *arena;
-    Ipid *ip;          /* the object called, when known */
-    gchar *what;       /* set by the decoders */
-    gchar *result;     /* set when the response was read */
-    int trouble;       /* for a failing HRESULT */
+    Ipid *ip;      /* the object called, when known */
+    gchar *what;   /* set by the decoders */
+    gchar *result; /* set when the response was read */
+    int trouble;   /* for a failing HRESULT */
     gboolean failed;
     gboolean housekeeping;
     gboolean fallbackable; /* a failure after which an expert tries IPCHService */
@@ -1233,9 +1293,9 @@ static gboolean pull_done(Ctx *x, RaNdrPull *p, const char *what)
     gboolean ok = ra_ndr_pull_finish(p, &error);
     ra_ndr_pull_free(p);
     if (!ok) {
+        g_autofree gchar *label = rec_label(x->r);
         finding(x->s, RA_TS_MALFORMED, FALSE, &x->call->response.last,
-                "connection %u, call_id %u, %s: %s", x->r->pub.number, x->call->call_id, what,
-                error->message);
+                "connection %s, call_id %u, %s: %s", label, x->call->call_id, what, error->message);
         g_error_free(error);
     }
     return ok;
@@ -1359,9 +1419,9 @@ static void add_connstr(Ctx *x, const char *method, const char *text, gboolean h
                 }
             }
             for (guint i = 0; i < p->warnings->len; i++)
-                g_ptr_array_add(cs->warnings, g_strdup(((RaConnStrWarning *)g_ptr_array_index(
-                                                            p->warnings, i))
-                                                           ->message));
+                g_ptr_array_add(
+                    cs->warnings,
+                    g_strdup(((RaConnStrWarning *)g_ptr_array_index(p->warnings, i))->message));
             ra_connstr2_free(p);
         }
     } else if (cs->version == 1) {
@@ -1374,9 +1434,9 @@ static void add_connstr(Ctx *x, const char *method, const char *text, gboolean h
                 g_ptr_array_add(cs->listeners, g_strdup_printf("%s:%u", a->host, a->port));
             }
             for (guint i = 0; i < p->warnings->len; i++)
-                g_ptr_array_add(cs->warnings, g_strdup(((RaConnStrWarning *)g_ptr_array_index(
-                                                            p->warnings, i))
-                                                           ->message));
+                g_ptr_array_add(
+                    cs->warnings,
+                    g_strdup(((RaConnStrWarning *)g_ptr_array_index(p->warnings, i))->message));
             ra_connstr1_free(p);
         }
     } else {
@@ -1390,6 +1450,22 @@ static void add_connstr(Ctx *x, const char *method, const char *text, gboolean h
     if (has_session) {
         s->pub.has_chosen = TRUE;
         s->pub.chosen = session;
+    }
+}
+
+static const char *stub_problem(RaObsStubState state)
+{
+    switch (state) {
+    case RA_OBS_STUB_SEALED:
+        return "sealed";
+    case RA_OBS_STUB_MISSING:
+        return "packets missing";
+    case RA_OBS_STUB_BAD_SIGNATURE:
+        return "signature does not verify";
+    case RA_OBS_STUB_TOO_LARGE:
+        return "too large to follow";
+    default:
+        return NULL;
     }
 }
 
@@ -1505,16 +1581,23 @@ static void decode_activation(Ctx *x)
         else if (cname && strcmp(cname, "PCHService") == 0)
             s->pch_tried = TRUE;
     } else {
+        const char *why = stub_problem(call->request.state);
         x->what = g_strdup_printf("%s (%s)", verb,
                                   readable(&call->request) ? "activation properties unreadable"
-                                                           : "sealed");
+                                  : why                    ? why
+                                                           : "not in the capture");
+        if (act != NULL)
+            act->unread = why ? why : "not readable";
     }
     if (!call->fault && call->answered)
         s->activation_ok = TRUE; /* answered: the object may be there (readable or not) */
     s->activation_frame = call->request.first.frame;
     p = pull_resp(x);
-    if (p == NULL)
+    if (p == NULL) {
+        if (act != NULL && act->unread == NULL && call->answered && !call->fault)
+            act->unread = stub_problem(call->response.state);
         return;
+    }
     RaRemoteActivationOut out;
     gboolean ok = ra_dcom_pull_remoteactivation_out(p, &out);
     if (!pull_done(x, p, verb) || !ok)
@@ -1704,8 +1787,8 @@ static void decode_remunknown(Ctx *x)
         for (guint i = 0; out.results && i < out.n_results; i++) {
             if (out.results[i].hresult & 0x80000000u)
                 continue;
-            Ipid *ip = ipid_add(x->s, &out.results[i].std.ipid, &in.iids[i],
-                                out.results[i].std.oid);
+            Ipid *ip =
+                ipid_add(x->s, &out.results[i].std.ipid, &in.iids[i], out.results[i].std.oid);
             /* The same object: it keeps the session of the IPID it was asked from. */
             Ipid *from = ipid_find(x->an, &in.ripid);
             (void)from;
@@ -1812,9 +1895,9 @@ static const RaBstrArray *variant_array(const RaVariant *v)
 /* What a method's results mean for the story; fields by name so that a direct call and an
  * Invoke of the same method share them. */
 typedef struct {
-    const char *text;        /* a BSTR/LPWSTR result */
+    const char *text; /* a BSTR/LPWSTR result */
     gboolean has_int;
-    gint64 value;            /* an integer result */
+    gint64 value; /* an integer result */
     const RaInterfacePointer *iface;
     const RaBstrArray *array;
 } Results;
@@ -1829,10 +1912,9 @@ static void apply_results(Ctx *x, IfKind kind, const char *method, const Results
         add_connstr(x, "IRASrv::GetNoviceUserInfo", res->text, x->ip && x->ip->has_session,
                     x->ip ? x->ip->session : 0);
         g_free(x->result);
-        x->result = g_strdup_printf("S_OK: a Connection String %d", res->text
-                                                                      ? ra_connstr_detect(res->text,
-                                                                                          strlen(res->text))
-                                                                      : 0);
+        x->result =
+            g_strdup_printf("S_OK: a Connection String %d",
+                            res->text ? ra_connstr_detect(res->text, strlen(res->text)) : 0);
     } else if (kind == IF_IPCHSERVICE && strcmp(method, "RemoteUserSessionInfo") == 0) {
         objref_add(s, res->iface, x->arena);
         g_free(x->result);
@@ -1850,7 +1932,8 @@ static void apply_results(Ctx *x, IfKind kind, const char *method, const Results
     } else if (kind == IF_IPCHCOLLECTION && strcmp(method, "Count") == 0 && res->has_int) {
         g_free(x->result);
         x->result = g_strdup_printf("S_OK: %" G_GINT64_FORMAT, res->value);
-    } else if (kind == IF_ISAFSESSION && x->ip != NULL && g_str_has_prefix(x->what, "ISAFSession::get")) {
+    } else if (kind == IF_ISAFSESSION && x->ip != NULL &&
+               g_str_has_prefix(x->what, "ISAFSession::get")) {
         RaStorySession *ss = saf_session(s, x->ip->oid);
         if (ss == NULL)
             return;
@@ -1906,8 +1989,8 @@ static void decode_invoke(Ctx *x, IfKind target)
     if (m != NULL)
         x->what = g_strdup_printf("%s::%s through IDispatch::Invoke", info->name, m->c_name);
     else if (have_in)
-        x->what = g_strdup_printf("%s::Invoke of DISPID %d", info ? info->name : "IDispatch",
-                                  in.dispid);
+        x->what =
+            g_strdup_printf("%s::Invoke of DISPID %d", info ? info->name : "IDispatch", in.dispid);
     else
         x->what = g_strdup_printf("%s::Invoke", info ? info->name : "IDispatch");
     if (m != NULL && (target == IF_IRASRV || target == IF_IPCHSERVICE)) {
@@ -2047,8 +2130,8 @@ static void decode_rai(Ctx *x, IfKind kind)
             if (got) {
                 set_hresult(x, hr, NULL);
                 if (!(hr & 0x80000000u)) {
-                    add_connstr(x, "IPCHService::RemoteConnectionParms",
-                                out.pbstrConnectionString, have_in, (guint32)in.lSessionID);
+                    add_connstr(x, "IPCHService::RemoteConnectionParms", out.pbstrConnectionString,
+                                have_in, (guint32)in.lSessionID);
                     g_free(x->result);
                     x->result = g_strdup("S_OK: a Connection String 1");
                 }
@@ -2180,28 +2263,13 @@ static gboolean starts_offer(IfKind kind, guint16 opnum)
     }
 }
 
-static const char *stub_problem(RaObsStubState state)
-{
-    switch (state) {
-    case RA_OBS_STUB_SEALED:
-        return "sealed";
-    case RA_OBS_STUB_MISSING:
-        return "packets missing";
-    case RA_OBS_STUB_BAD_SIGNATURE:
-        return "signature does not verify";
-    case RA_OBS_STUB_TOO_LARGE:
-        return "too large to follow";
-    default:
-        return NULL;
-    }
-}
-
 static void on_call(const RaObsCall *call, gpointer data)
 {
     Conn *c = data;
     An *an = c->an;
     an->stats.calls++;
-    if (call->request.state == RA_OBS_STUB_DECRYPTED || call->response.state == RA_OBS_STUB_DECRYPTED)
+    if (call->request.state == RA_OBS_STUB_DECRYPTED ||
+        call->response.state == RA_OBS_STUB_DECRYPTED)
         an->stats.decrypted_calls++;
     else if (call->request.state == RA_OBS_STUB_SEALED ||
              call->response.state == RA_OBS_STUB_SEALED)
@@ -2212,14 +2280,18 @@ static void on_call(const RaObsCall *call, gpointer data)
     Ipid *ip = call->has_object ? ipid_find(an, &call->object) : NULL;
     if (ip != NULL && ip->story != s && !ip->story->closed) {
         /* The object was handed out in another story: the call is part of it. */
-        move_conn(c, ip->story);
+        if (record_fresh(r))
+            transfer_record(r, ip->story);
+        else
+            move_conn(c, ip->story);
         r = c->rec;
         s = r->story;
     }
     if (s->ended && call->has_opnum && starts_offer(kind, call->opnum)) {
         /* A new offer on a connection kept open (DCOM reuses them). */
-        Story *n = story_new(an, &s->pub.expert, &s->pub.novice,
-                             call->request.fragments ? &call->request.first : &call->response.first);
+        Story *n =
+            story_new(an, &s->pub.expert, &s->pub.novice,
+                      call->request.fragments ? &call->request.first : &call->response.first);
         n->pub.identity = g_strdup(s->pub.identity);
         n->pub.workstation = g_strdup(s->pub.workstation);
         n->key = n->pub.key = s->key;
@@ -2267,8 +2339,8 @@ static void on_call(const RaObsCall *call, gpointer data)
             decode_rai(&x, kind);
             break;
         case IF_DISPATCH:
-            if (rai_info(target) != NULL && (call->opnum == RA_OPNUM_INVOKE ||
-                                             call->opnum == RA_OPNUM_GETIDSOFNAMES)) {
+            if (rai_info(target) != NULL &&
+                (call->opnum == RA_OPNUM_INVOKE || call->opnum == RA_OPNUM_GETIDSOFNAMES)) {
                 decode_rai(&x, target);
                 break;
             }
@@ -2310,9 +2382,10 @@ static void on_call(const RaObsCall *call, gpointer data)
         if (problem != NULL)
             s->unreadable = TRUE;
     }
-    const RaObsStamp *start = call->request.fragments ? &call->request.first : &call->response.first;
-    Step *st = add_step(s, r, RA_STEP_CALL, start, &call->response.last, call->answered, x.what,
-                        x.result);
+    const RaObsStamp *start =
+        call->request.fragments ? &call->request.first : &call->response.first;
+    Step *st =
+        add_step(s, r, RA_STEP_CALL, start, &call->response.last, call->answered, x.what, x.result);
     if (st != NULL) {
         st->pub.housekeeping = x.housekeeping;
         st->fault = call->fault;
@@ -2352,6 +2425,14 @@ static gint step_order(gconstpointer a, gconstpointer b)
     const Step *x = *(Step *const *)a, *y = *(Step *const *)b;
     if (x->pub.start.frame != y->pub.start.frame)
         return x->pub.start.frame < y->pub.start.frame ? -1 : 1;
+    return 0;
+}
+
+static gint record_order(gconstpointer a, gconstpointer b)
+{
+    const Record *x = *(Record *const *)a, *y = *(Record *const *)b;
+    if (x->pub.opened.frame != y->pub.opened.frame)
+        return x->pub.opened.frame < y->pub.opened.frame ? -1 : 1;
     return 0;
 }
 
@@ -2406,6 +2487,27 @@ static void story_finish(Story *s)
 {
     RaStory *p = &s->pub;
     g_ptr_array_sort(p->steps, step_order);
+    /* Connections are numbered in the story as they came (records may have moved in or out). */
+    g_ptr_array_sort(s->records, record_order);
+    g_ptr_array_set_size(p->connections, 0);
+    for (guint i = 0; i < s->records->len; i++)
+        g_ptr_array_add(p->connections, &((Record *)g_ptr_array_index(s->records, i))->pub);
+    for (guint i = 0; i < s->records->len; i++)
+        ((Record *)g_ptr_array_index(s->records, i))->pub.number = i + 1;
+    for (guint i = 0; i < p->steps->len; i++) {
+        Step *st = g_ptr_array_index(p->steps, i);
+        st->pub.connection = st->rec->pub.number;
+    }
+    /* The story spans its steps (a connection's SYN precedes what created the story; packets
+     * of connections that moved to other stories do not count). */
+    for (guint i = 0; i < p->steps->len; i++) {
+        const Step *st = g_ptr_array_index(p->steps, i);
+        const RaObsStamp *last = st->pub.answered ? &st->pub.end : &st->pub.start;
+        if (i == 0 || st->pub.start.frame < p->start.frame)
+            p->start = st->pub.start;
+        if (i == 0 || last->frame > p->end.frame)
+            p->end = *last;
+    }
     /* Sessions read from ISAFSession objects (IPCHService). */
     if (p->sessions->len == 0 && s->saf_order->len > 0) {
         for (guint i = 0; i < s->saf_order->len; i++) {
@@ -2496,7 +2598,8 @@ static void story_finish(Story *s)
         }
         gboolean failed_readably = FALSE;
         for (guint i = 0; i < p->findings->len; i++)
-            failed_readably = failed_readably || ((RaFinding *)g_ptr_array_index(p->findings, i))->error;
+            failed_readably =
+                failed_readably || ((RaFinding *)g_ptr_array_index(p->findings, i))->error;
         if (!failed_readably)
             finding(s, RA_TS_EXPORTER_CONNECTION_ABSENT, FALSE, NULL,
                     "the activation (frame %" G_GUINT64_FORMAT ") was answered%s, but no "
@@ -2518,8 +2621,8 @@ static void story_finish(Story *s)
             const RaStorySession *ss = find_session(s, cs->session);
             p->summary = ss ? g_strdup_printf("connection string %d for session %u (%s\\%s)",
                                               cs->version, cs->session, ss->domain, ss->user)
-                            : g_strdup_printf("connection string %d for session %u",
-                                              cs->version, cs->session);
+                            : g_strdup_printf("connection string %d for session %u", cs->version,
+                                              cs->session);
         } else {
             p->summary = g_strdup_printf("connection string %d", cs->version);
         }
@@ -2539,8 +2642,8 @@ static void story_finish(Story *s)
                                   "capture");
     } else {
         p->outcome = RA_OUTCOME_NO_OFFER;
-        p->summary = g_strdup(any_call ? "calls, but no activation and no MS-RAI method"
-                                       : "no call");
+        p->summary =
+            g_strdup(any_call ? "calls, but no activation and no MS-RAI method" : "no call");
     }
 }
 

@@ -7,12 +7,16 @@
 #include <errno.h>
 #include <string.h>
 #include <wiretap/wtap.h>
+#include <wsutil/wslog.h>
 
 /* libwiretap's tables are set up once per process. */
 static void init_wiretap(void)
 {
     static gsize done = 0;
     if (g_once_init_enter(&done)) {
+        /* Unless told otherwise, libwsutil's log shows every debug message: warnings only. */
+        ws_log_set_level(LOG_LEVEL_WARNING);
+        /* No wiretap plugins: what is read must not depend on the machine. */
         wtap_init(FALSE);
         g_once_init_leave(&done, 1);
     }

@@ -20,6 +20,8 @@ static const RatoolCommand commands[] = {
     {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
     {"offer", "offer Remote Assistance: get a connection string from a novice", ratool_offer},
     {"capture", "write reference captures (our novice and expert in one process)", ratool_capture},
+    {"analyze", "tell what happened to each offer in a capture, with causes and remedies",
+     ratool_analyze},
     {"decode-invite", "show what an invitation file holds, decrypted with its password",
      ratool_decode_invite},
     {"make-invite", "write an invitation file for a connection string", ratool_make_invite},

@@ -77,14 +77,15 @@ typedef struct {
 typedef struct {
     guint32 id;
     gchar *domain, *user;
-    gint state; /* SessionStateEnum, or -1 when not said (IRASrv) */
+    gint state;      /* SessionStateEnum, or -1 when not said (IRASrv) */
     gboolean usable; /* has a domain and a user ([MS-RAI] 3.2.4) */
 } RaStorySession;
 
 typedef struct {
     RaObsStamp at;
     const char *clsid_name; /* "RASrv", "PCHService", or NULL (then clsid says) */
-    gchar *clsid;
+    gchar *clsid;           /* NULL when the request could not be read */
+    const char *unread;     /* why the request or answer could not be read ("sealed"), or NULL */
     gboolean has_session;
     guint32 session;   /* SpecialPropertiesData.dwSessionId (0xffffffff: any) */
     gboolean answered; /* and readable */
@@ -137,14 +138,14 @@ typedef struct {
     const char *interface; /* "IRASrv", "IPCHService", or NULL when none was used */
     gchar *fallback;       /* why IRASrv was given up for IPCHService, or NULL */
     RaOutcome outcome;
-    gchar *summary; /* one line: "connection string 2 for session 1 (CONTOSO\alice)" */
+    gchar *summary;         /* one line: "connection string 2 for session 1 (CONTOSO\alice)" */
     GPtrArray *connections; /* RaStoryConn* */
     GPtrArray *steps;       /* RaStep*, by start */
     guint steps_dropped;    /* over RA_ANALYZE_MAX_STEPS */
     GPtrArray *activations; /* RaStoryActivation* */
     GPtrArray *sessions;    /* RaStorySession*, as listed (the last listing) */
     gboolean has_chosen;
-    guint32 chosen; /* the session the connection string is for */
+    guint32 chosen;      /* the session the connection string is for */
     GPtrArray *connstrs; /* RaStoryConnStr* */
     GPtrArray *findings; /* RaFinding*: errors first, then warnings */
 } RaStory;
