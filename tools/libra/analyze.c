@@ -99,7 +99,8 @@ typedef struct {
 struct Story {
     RaStory pub;
     An *an;
-    gboolean ended;  /* an answer or a failure ended the offer: no new activity joins */
+    gboolean ended; /* an answer or a failure ended the offer: no new activity joins */
+    guint64 ended_frame;
     gboolean closed; /* over: reported as soon as the stories before it are */
     guint open_records;
     gint64 last_ns;
@@ -112,6 +113,7 @@ struct Story {
     gboolean connstr_call;     /* a connection-string call was answered */
     gboolean connstr_readable; /* ... and read */
     gboolean unreadable;       /* some step could not be read */
+    gboolean unknown_calls;    /* calls on presentation contexts whose bind was not captured */
     gboolean activation_ok;    /* an activation answered (readable or not) without a fault */
     gboolean exporter_seen;    /* a connection other than to port 135, or a call on an object */
     guint64 activation_frame;
@@ -1101,8 +1103,13 @@ static void on_note(RaObsNoteCode code, gboolean from_client, const RaObsStamp *
                 "connection %s, frame %" G_GUINT64_FORMAT ": %s", label, at->frame, text);
         break;
     case RA_OBS_NOTE_PROTOCOL:
-        finding(s, r->pub.midstream ? RA_TS_CAPTURE_STARTS_LATE : RA_TS_MALFORMED, FALSE, at,
-                "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame, who, text);
+        finding(s,
+                r->pub.midstream ? RA_TS_CAPTURE_STARTS_LATE
+                : ra_tcp_dir_stats(c->dir[0])->gaps || ra_tcp_dir_stats(c->dir[1])->gaps
+                    ? RA_TS_CAPTURE_GAP
+                    : RA_TS_MALFORMED,
+                FALSE, at, "connection %s, frame %" G_GUINT64_FORMAT " (%s): %s", label, at->frame,
+                who, text);
         break;
     case RA_OBS_NOTE_MALFORMED_PDU:
     default:
@@ -1165,9 +1172,12 @@ static void on_auth(const RaObsAuth *a, gpointer data)
 }
 
 /* A failure that ends the offer (no Windows expert goes on after it). */
-static void end_story(Story *s)
+static void end_story(Story *s, guint64 frame)
 {
-    s->ended = TRUE;
+    if (!s->ended) {
+        s->ended = TRUE;
+        s->ended_frame = frame;
+    }
 }
 
 static void on_bind(const RaObsBind *b, gpointer data)
@@ -1240,7 +1250,7 @@ static void on_bind(const RaObsBind *b, gpointer data)
                 s->rasrv_failure = g_strdup_printf("the bind to IRASrv was refused (%s)",
                                                    st ? st->pub.result : "refused");
         } else if (b->answered) {
-            end_story(s);
+            end_story(s, b->answer_stamp.frame);
         }
     }
 }
@@ -2248,6 +2258,44 @@ static void decode_rai(Ctx *x, IfKind kind)
 
 /* ---- a call ---- */
 
+/*
+ * The method of an answer whose request is not in the capture: the one remote method of the
+ * interface whose [out] structure the stub decodes as exactly (the generated type table), if
+ * exactly one does. Returns its opnum or -1.
+ */
+static gint guess_method(const RaRaiInterfaceInfo *info, const RaObsStub *resp)
+{
+    if (info == NULL || resp->data == NULL)
+        return -1;
+    gint found = -1;
+    for (guint16 op = info->own_first; op < info->n_methods; op++) {
+        const RaRaiMethodInfo *m = &info->methods[op];
+        if (!m->remote || m->builtin)
+            continue;
+        gchar *name = g_strdup_printf("%s_%s_out", info->name, m->c_name);
+        const RaRaiTypeInfo *t = NULL;
+        for (guint i = 0; i < RA_RAI_N_TYPES && t == NULL; i++)
+            if (strcmp(ra_rai_types[i].name, name) == 0)
+                t = &ra_rai_types[i];
+        g_free(name);
+        if (t == NULL)
+            continue;
+        RaArena *arena = ra_arena_new();
+        RaNdrPull *p = ra_ndr_pull_new(resp->data, resp->len, arena);
+        gpointer r = ra_arena_alloc(arena, t->size);
+        gboolean ok = t->pull(p, r);
+        ok = ra_ndr_pull_finish(p, NULL) && ok;
+        ra_ndr_pull_free(p);
+        ra_arena_free(arena);
+        if (ok) {
+            if (found >= 0)
+                return -1; /* two fit: do not guess */
+            found = op;
+        }
+    }
+    return found;
+}
+
 /* A call that begins an offer: after a finished offer it starts the next story. */
 static gboolean starts_offer(IfKind kind, guint16 opnum)
 {
@@ -2263,10 +2311,26 @@ static gboolean starts_offer(IfKind kind, guint16 opnum)
     }
 }
 
-static void on_call(const RaObsCall *call, gpointer data)
+static void on_call(const RaObsCall *in_call, gpointer data)
 {
     Conn *c = data;
     An *an = c->an;
+    /* Without its request the method is unknown: guess it from the answer where that is safe. */
+    RaObsCall guessed = *in_call;
+    const RaObsCall *call = in_call;
+    gboolean was_guessed = FALSE;
+    if (!in_call->has_opnum && !in_call->fault) {
+        IfKind k = iface_kind(in_call->iface);
+        gint op = k == IF_ACTIVATOR && readable(&in_call->response)
+                      ? RA_OPNUM_REMOTECREATEINSTANCE
+                      : guess_method(rai_info(k), &in_call->response);
+        if (op >= 0) {
+            guessed.has_opnum = TRUE;
+            guessed.opnum = (guint16)op;
+            call = &guessed;
+            was_guessed = TRUE;
+        }
+    }
     an->stats.calls++;
     if (call->request.state == RA_OBS_STUB_DECRYPTED ||
         call->response.state == RA_OBS_STUB_DECRYPTED)
@@ -2287,7 +2351,8 @@ static void on_call(const RaObsCall *call, gpointer data)
         r = c->rec;
         s = r->story;
     }
-    if (s->ended && call->has_opnum && starts_offer(kind, call->opnum)) {
+    if (s->ended && call->has_opnum && starts_offer(kind, call->opnum) &&
+        call->request.fragments > 0 && call->request.first.frame > s->ended_frame) {
         /* A new offer on a connection kept open (DCOM reuses them). */
         Story *n =
             story_new(an, &s->pub.expert, &s->pub.novice,
@@ -2310,6 +2375,8 @@ static void on_call(const RaObsCall *call, gpointer data)
     x.ip = ip;
     x.trouble = -1;
     x.arena = ra_arena_new();
+    if (call->iface == NULL)
+        s->unknown_calls = TRUE;
     IfKind target = kind;
     if ((kind == IF_DISPATCH || kind == IF_UNKNOWN) && ip != NULL && rai_info(iid_kind(&ip->iid)))
         target = iid_kind(&ip->iid);
@@ -2382,6 +2449,13 @@ static void on_call(const RaObsCall *call, gpointer data)
         if (problem != NULL)
             s->unreadable = TRUE;
     }
+    if (was_guessed) {
+        gchar *w = g_strdup_printf("%s (its request is not in the capture: the method is known "
+                                   "from its answer)",
+                                   x.what);
+        g_free(x.what);
+        x.what = w;
+    }
     const RaObsStamp *start =
         call->request.fragments ? &call->request.first : &call->response.first;
     Step *st =
@@ -2409,9 +2483,9 @@ static void on_call(const RaObsCall *call, gpointer data)
         s->connstr_call = TRUE;
         if (readable(&call->response) && !call->fault)
             s->connstr_readable = TRUE;
-        end_story(s);
+        end_story(s, call->response.last.frame);
     } else if (x.failed && !x.fallbackable && !x.housekeeping) {
-        end_story(s);
+        end_story(s, call->answered ? call->response.last.frame : start->frame);
     }
     ra_arena_free(x.arena);
 }
@@ -2557,6 +2631,15 @@ static void story_finish(Story *s)
                         st->pub.what, st->pub.connection, st->pub.start.frame, st->pub.result);
             continue;
         }
+        if (st->pub.trouble == RA_TS_NO_ANSWER && st->rec->pub.gap_bytes > 0) {
+            /* The answer is most likely in what the capture lost. */
+            st->pub.trouble = RA_TS_CAPTURE_GAP;
+            finding(s, RA_TS_CAPTURE_GAP, FALSE, &st->pub.start,
+                    "%s (connection %u, frame %" G_GUINT64_FORMAT ") has no answer in the "
+                    "capture, and %" G_GUINT64_FORMAT " bytes of that connection are missing",
+                    st->pub.what, st->pub.connection, st->pub.start.frame, st->rec->pub.gap_bytes);
+            continue;
+        }
         GString *why = g_string_new(NULL);
         g_string_append_printf(why, "%s (connection %u, frame %" G_GUINT64_FORMAT ") %s %s",
                                st->pub.what, st->pub.connection, st->pub.start.frame,
@@ -2581,9 +2664,13 @@ static void story_finish(Story *s)
                 "%" G_GUINT64_FORMAT " gap%s in the story's TCP streams", gaps,
                 gaps == 1 ? "" : "s");
     if (any_sealed) {
-        if (s->key == RA_OBS_KEY_NONE)
+        if (s->an->cfg.n_secrets == 0)
             finding(s, RA_TS_SEALED_NO_SECRET, FALSE, NULL,
                     "the calls are sealed (PKT_PRIVACY) and no password was given");
+        else if (s->key == RA_OBS_KEY_NONE || s->key == RA_OBS_KEY_INCOMPLETE)
+            finding(s, RA_TS_HANDSHAKE_NOT_CAPTURED, FALSE, NULL,
+                    "the calls are sealed and their NTLM handshakes are not in the capture: the "
+                    "secrets given cannot be tried on them");
         else if (s->key == RA_OBS_KEY_NO_MATCH)
             finding(s, RA_TS_SEALED_NO_KEY, FALSE, NULL,
                     "the calls of %s are sealed and none of the %u secret%s given matches",
@@ -2630,13 +2717,16 @@ static void story_finish(Story *s)
         p->outcome = RA_OUTCOME_FAILED;
         p->summary = g_strdup_printf("%s: %s", ra_trouble(first_error->trouble)->key,
                                      ra_trouble(first_error->trouble)->name);
-    } else if (s->rasrv_tried || s->pch_tried || p->activations->len > 0 || s->connstr_call) {
+    } else if (s->rasrv_tried || s->pch_tried || p->activations->len > 0 || s->connstr_call ||
+               s->unknown_calls) {
         p->outcome = RA_OUTCOME_UNKNOWN;
         if (s->connstr_call && !s->connstr_readable)
             p->summary = g_strdup("the connection string was asked for and answered, but the "
                                   "answer cannot be read");
         else if (any_sealed)
             p->summary = g_strdup("the calls are sealed and cannot be read");
+        else if (s->unknown_calls)
+            p->summary = g_strdup("calls on interfaces whose binds are not in the capture");
         else
             p->summary = g_strdup("the offer did not get as far as a connection string in the "
                                   "capture");

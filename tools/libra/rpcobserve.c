@@ -55,6 +55,10 @@ typedef struct {
     Auth *auth;
     GByteArray *req, *resp; /* NULL unless the stub is readable so far */
     gboolean req_done;
+    /* Answered before its request was seen: the capture may have put the two directions out of
+     * order; the request, when it comes, joins it (else it is reported without). */
+    gboolean orphan;
+    RaObsStamp orphan_at;
 } Call;
 
 typedef struct {
@@ -453,11 +457,55 @@ static void add_fragment(RaRpcObserver *o, Call *c, gboolean request, RaObsStubS
     o->stub_bytes += pdu->stub_len;
 }
 
+/* Answers whose requests will not come: a later request of the client (call ids grow) passed
+ * them, or the connection ended. */
+static void flush_orphans(RaRpcObserver *o, guint32 before, const RaObsStamp *at)
+{
+    for (guint i = 0; i < o->calls->len;) {
+        Call *c = g_ptr_array_index(o->calls, i);
+        if (c->orphan && c->pub.answered && (before == 0 || c->pub.call_id < before)) {
+            note(o, RA_OBS_NOTE_PROTOCOL, FALSE, &c->orphan_at,
+                 "%s to call_id %u, whose request is not in the capture",
+                 c->pub.fault ? "fault" : "response", c->pub.call_id);
+            emit_call(o, c);
+            continue;
+        }
+        i++;
+    }
+    (void)at;
+}
+
 static void handle_request(RaRpcObserver *o, guint8 *buf, gsize len, RaPdu *pdu,
                            const RaObsStamp *at)
 {
     Auth *a = pdu->has_auth ? find_auth(o, pdu->auth.auth_context_id) : NULL;
     Call *c = find_call(o, pdu->hdr.call_id);
+    if (pdu->hdr.pfc_flags & RA_PFC_FIRST_FRAG)
+        flush_orphans(o, pdu->hdr.call_id, at);
+    if (c != NULL && c->orphan && (pdu->hdr.pfc_flags & RA_PFC_FIRST_FRAG)) {
+        /* The answer came first in the capture: this is its request. */
+        c->orphan = FALSE;
+        c->pub.has_opnum = TRUE;
+        c->pub.opnum = pdu->u.request.opnum;
+        if (pdu->hdr.pfc_flags & RA_PFC_OBJECT_UUID) {
+            c->pub.has_object = TRUE;
+            c->pub.object = pdu->u.request.object;
+        }
+        RaObsStubState state = unprotect(o, a, TRUE, buf, len, pdu, at);
+        add_fragment(o, c, TRUE, state, pdu, at);
+        if (pdu->hdr.pfc_flags & RA_PFC_LAST_FRAG)
+            emit_call(o, c);
+        return;
+    }
+    if (c != NULL && !c->orphan && c->pub.answered && c->pub.request.fragments > 0 &&
+        !(pdu->hdr.pfc_flags & RA_PFC_FIRST_FRAG)) {
+        /* More fragments of a request answered early. */
+        RaObsStubState state = unprotect(o, a, TRUE, buf, len, pdu, at);
+        add_fragment(o, c, TRUE, state, pdu, at);
+        if (pdu->hdr.pfc_flags & RA_PFC_LAST_FRAG)
+            emit_call(o, c);
+        return;
+    }
     if (c != NULL && ((pdu->hdr.pfc_flags & RA_PFC_FIRST_FRAG) || c->req_done)) {
         /* The call_id is used again: the earlier call's answer was not captured. */
         emit_call(o, c);
@@ -497,9 +545,8 @@ static void handle_response(RaRpcObserver *o, guint8 *buf, gsize len, RaPdu *pdu
         c->pub.request.state = RA_OBS_STUB_NONE;
         c->pub.auth_level = pdu->has_auth ? pdu->auth.auth_level : RA_AUTH_LEVEL_NONE;
         c->auth = a;
-        note(o, RA_OBS_NOTE_PROTOCOL, FALSE, at,
-             "%s to call_id %u, whose request is not in the capture",
-             ra_pdu_type_name(pdu->hdr.ptype), pdu->hdr.call_id);
+        c->orphan = TRUE;
+        c->orphan_at = *at;
     }
     if (c->auth == NULL)
         c->auth = a;
@@ -513,13 +560,15 @@ static void handle_response(RaRpcObserver *o, guint8 *buf, gsize len, RaPdu *pdu
         if (c->pub.response.state == RA_OBS_STUB_NONE)
             c->pub.response.state = state == RA_OBS_STUB_BAD_SIGNATURE ? state : RA_OBS_STUB_CLEAR;
         c->pub.answered = TRUE;
-        emit_call(o, c);
+        if (!c->orphan)
+            emit_call(o, c);
         return;
     }
     add_fragment(o, c, FALSE, state, pdu, at);
     if (pdu->hdr.pfc_flags & RA_PFC_LAST_FRAG) {
         c->pub.answered = TRUE;
-        emit_call(o, c);
+        if (!c->orphan)
+            emit_call(o, c);
     }
 }
 
@@ -923,6 +972,7 @@ void ra_rpc_observer_finish(RaRpcObserver *o, const RaObsStamp *at)
     }
     while (o->binds->len > 0)
         emit_bind(o, g_ptr_array_index(o->binds, 0));
+    flush_orphans(o, 0, at);
     while (o->calls->len > 0)
         emit_call(o, g_ptr_array_index(o->calls, 0));
     for (guint i = 0; i < o->auths->len; i++)
