@@ -114,6 +114,7 @@ struct Story {
     gboolean connstr_readable; /* ... and read */
     gboolean unreadable;       /* some step could not be read */
     gboolean unknown_calls;    /* calls on presentation contexts whose bind was not captured */
+    gboolean rai_answered;     /* an MS-RAI object answered a call (not "no such method") */
     gboolean activation_ok;    /* an activation answered (readable or not) without a fault */
     gboolean exporter_seen;    /* a connection other than to port 135, or a call on an object */
     guint64 activation_frame;
@@ -614,6 +615,10 @@ static gboolean joinable(const Story *s, const RaIpAddress *expert, const RaIpAd
     if (identity && s->pub.identity && g_ascii_strcasecmp(identity, s->pub.identity) != 0)
         return FALSE;
     if (s->open_records == 0 && now - s->last_ns > STORY_IDLE_NS)
+        return FALSE;
+    /* An expert that talked to the novice's object and closed every connection is done: a new
+     * connection is a new offer (what tells sealed offers apart when the answers are unread). */
+    if (s->open_records == 0 && s->rai_answered)
         return FALSE;
     return TRUE;
 }
@@ -2479,6 +2484,10 @@ static void on_call(const RaObsCall *in_call, gpointer data)
         }
     }
     r->last_call_frame = start->frame;
+    if (rai_info(target) != NULL && call->answered &&
+        !(call->fault &&
+          (call->fault_status == RA_NCA_OP_RNG_ERROR || call->fault_status == RA_NCA_UNK_IF)))
+        s->rai_answered = TRUE;
     if (x.connstr_call && call->answered) {
         s->connstr_call = TRUE;
         if (readable(&call->response) && !call->fault)

@@ -63,7 +63,7 @@ def main():
     if "args" not in header or "status" not in header or "stdout" not in expected:
         sys.exit(f"{case}: needs args:, status: and a --- stdout section")
     with tempfile.TemporaryDirectory(prefix="ratool-golden-") as tmp:
-        for name in ("vectors", "cli"):
+        for name in ("vectors", "cli", "captures", "analyze"):
             os.symlink(os.path.join(testdata, name), os.path.join(tmp, name))
         stdin = b""
         if "stdin" in header:

@@ -16,6 +16,10 @@
  * Windows expert retries past) or after STORY_IDLE seconds of silence; an activation or a session
  * listing after the end starts a new story even on a connection already open (DCOM reuses
  * them). Calls on an object (IPID) go to the story whose activation handed the object out.
+ * Without the password of sealed traffic, the end of an offer is seen only from what travels in
+ * clear (a fault, a connection-string method answered, every connection closed after the object
+ * answered): two offers of one expert to one novice on shared connections through
+ * IDispatch::Invoke may then read as one story.
  *
  * == Output ==
  * Each story is handed to the callback when it is over (its connections closed, or idle, or the
