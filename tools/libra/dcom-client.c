@@ -45,6 +45,7 @@ struct RaDcomClient {
     guint timeout_ms;
     RaDcomConnectFunc connect;
     gpointer connect_data;
+    gboolean share_security;
     RaRpcClient *activation;
     gboolean activator_bound, exporter_bound;
     guint16 activator_ctx, exporter_ctx;
@@ -101,6 +102,7 @@ static RaRpcClient *connect_to(RaDcomClient *c, const char *host, guint16 port, 
                             ? c->connect(host, port, c->timeout_ms, c->connect_data, error)
                             : ra_rpc_client_connect(host, port, c->timeout_ms, error);
     if (conn) {
+        ra_rpc_client_set_share_security(conn, c->share_security);
         TraceSlot *slot = g_new0(TraceSlot, 1);
         slot->client = c;
         slot->index = c->trace_slots->len;
@@ -132,6 +134,7 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     c->timeout_ms = config->timeout_ms;
     c->connect = config->connect;
     c->connect_data = config->connect_data;
+    c->share_security = config->share_security;
     c->exporters = g_ptr_array_new();
     c->bindings = g_ptr_array_new();
     c->pinged_oids = g_array_new(FALSE, FALSE, sizeof(guint64));

@@ -1045,11 +1045,7 @@ static RaRpcClient *rig_connect(const char *host, guint16 port, guint timeout_ms
     a->peer.peer_port = pc->expert_port;
     a->peer.local_port = port;
     g_main_context_invoke(r->context, attach_conn, a);
-    RaRpcClient *client = ra_rpc_client_new_from_socket(expert);
-    /* One NTLM handshake per connection, shared by its presentation contexts, as Windows
-     * experts do (and as tshark needs to decrypt a sealed capture). */
-    ra_rpc_client_set_share_security(client, TRUE);
-    return client;
+    return ra_rpc_client_new_from_socket(expert);
 }
 
 void ra_rig_dcom_config(RaRig *r, RaDcomClientConfig *config)
@@ -1058,6 +1054,9 @@ void ra_rig_dcom_config(RaRig *r, RaDcomClientConfig *config)
     config->port = r->config.activation_port;
     config->connect = rig_connect;
     config->connect_data = r;
+    /* One NTLM handshake per connection, shared by its presentation contexts, as Windows
+     * experts do (and as tshark needs to decrypt a sealed capture). */
+    config->share_security = TRUE;
     if (config->timeout_ms == 0)
         config->timeout_ms = SOCKET_TIMEOUT_S * 1000;
 }

@@ -300,6 +300,9 @@ int ratool_offer(int argc, char **argv)
     config.dcom.auth.user = user;
     config.dcom.auth.password = o.password;
     config.dcom.timeout_ms = (guint)(o.timeout ? o.timeout : 30) * 1000;
+    /* issue 6: one NTLM handshake per connection, as Windows experts do (tshark can then decrypt
+     * a capture of the exchange with the password). */
+    config.dcom.share_security = TRUE;
     config.has_session = o.session >= 0;
     config.session_id = (guint32)(o.session >= 0 ? o.session : 0);
     config.choose = on_choose;

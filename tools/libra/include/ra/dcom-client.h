@@ -64,6 +64,10 @@ typedef struct {
      * pair to a novice in the same process (`ratool capture`, ra/rig.h). */
     RaDcomConnectFunc connect;
     gpointer connect_data;
+    /* Every connection's presentation contexts share its first NTLM security context
+     * (ra_rpc_client_set_share_security) instead of a fresh handshake per interface: what
+     * Windows experts do, and what lets tshark decrypt the conversation. Default FALSE. */
+    gboolean share_security;
 } RaDcomClientConfig;
 
 /* Connects to the activation endpoint. RA_ERROR_IO / RA_ERROR_TIMEOUT. */
