@@ -20,9 +20,13 @@
 
 #include <string.h>
 
+/* Every interface of the server on one connection (alter_context), as impacket does. */
+static gboolean share_connections;
+
 static RaDcomClient *client_as(RaiTestServer *ts, const char *user, const char *password)
 {
     RaDcomClientConfig config = {0};
+    config.share_connections = share_connections;
     config.host = "127.0.0.1";
     config.port = rai_test_server_port(ts);
     config.auth.level = RA_AUTH_LEVEL_PKT_PRIVACY;
@@ -867,6 +871,27 @@ static void test_hostile(void)
     rai_test_server_stop(ts);
 }
 
+static void test_irasrv_shared(void)
+{
+    share_connections = TRUE;
+    test_irasrv();
+    share_connections = FALSE;
+}
+
+static void test_ipchservice_shared(void)
+{
+    share_connections = TRUE;
+    test_ipchservice();
+    share_connections = FALSE;
+}
+
+static void test_idispatch_shared(void)
+{
+    share_connections = TRUE;
+    test_idispatch();
+    share_connections = FALSE;
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -876,5 +901,8 @@ int main(int argc, char **argv)
     g_test_add_func("/rai-server/lifetime", test_lifetime);
     g_test_add_func("/rai-server/idispatch", test_idispatch);
     g_test_add_func("/rai-server/hostile", test_hostile);
+    g_test_add_func("/rai-server/shared-connections/irasrv", test_irasrv_shared);
+    g_test_add_func("/rai-server/shared-connections/ipchservice", test_ipchservice_shared);
+    g_test_add_func("/rai-server/shared-connections/idispatch", test_idispatch_shared);
     return g_test_run();
 }
