@@ -70,7 +70,7 @@ static gpointer worker_main(gpointer data)
     if (w->rpc) {
         c = rpc_client(w->port, &ctx, FALSE);
     } else {
-        s = ra_transport_connect("127.0.0.1", w->port, 30000, &error);
+        s = ra_tcp_connect("127.0.0.1", w->port, 30000, &error);
         if (s == NULL) {
             w->failed = TRUE;
             return NULL;
@@ -98,8 +98,8 @@ static gpointer worker_main(gpointer data)
             g_bytes_unref(r);
         } else {
             GBytes *r = NULL;
-            if (!ra_transport_send_all(s, msg, w->request_size, &error) ||
-                (r = ra_transport_read_pdu(s, 65535, &error)) == NULL) {
+            if (!ra_tcp_send_all(s, msg, w->request_size, &error) ||
+                (r = ra_tcp_read_pdu(s, 65535, &error)) == NULL) {
                 w->failed = TRUE;
                 break;
             }
@@ -172,25 +172,24 @@ static Result run(guint16 port, gboolean rpc, guint n, double seconds)
 typedef struct {
     GMainContext *context;
     GMainLoop *loop;
-    RaTransport *transport;
+    RaTcpTransport *transport;
     guint8 *response;
 } Echo;
 
-static gpointer echo_accepted(RaTransportConn *conn, gpointer data)
+static gpointer echo_accepted(RaTcpConn *conn, gpointer data)
 {
     return data;
 }
 
-static gboolean echo_pdu(RaTransportConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
+static gboolean echo_pdu(RaTcpConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
                          gpointer data)
 {
     Echo *e = data;
-    ra_transport_conn_send(conn, e->response, sealed_response_size);
+    ra_tcp_conn_send(conn, e->response, sealed_response_size);
     return TRUE;
 }
 
-static void echo_closed(RaTransportConn *conn, gpointer conn_data, const char *reason,
-                        gpointer data)
+static void echo_closed(RaTcpConn *conn, gpointer conn_data, const char *reason, gpointer data)
 {
 }
 
@@ -206,7 +205,7 @@ static gpointer echo_thread(gpointer data)
 static gboolean echo_stop(gpointer data)
 {
     Echo *e = data;
-    ra_transport_free(e->transport);
+    ra_tcp_transport_free(e->transport);
     g_main_loop_quit(e->loop);
     return G_SOURCE_REMOVE;
 }
@@ -231,8 +230,8 @@ int main(int argc, char **argv)
     g_option_context_free(oc);
     gchar **levels = g_strsplit(conns ? conns : "1,8,64", ",", -1);
 
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_connections = 1024;
     TestServer *ts = test_server_start_full(NULL, RA_AUTH_LEVEL_PKT_PRIVACY, &limits, 0);
     /* One traced call gives the sizes of a sealed ServerAlive2 request and response. */
@@ -256,13 +255,13 @@ int main(int argc, char **argv)
     echo.response[4] = 0x10;
     echo.response[8] = sealed_response_size & 0xff;
     echo.response[9] = (guint8)(sealed_response_size >> 8);
-    RaTransportHandler h = {echo_accepted, echo_pdu, echo_closed, NULL};
-    echo.transport = ra_transport_new(echo.context, &limits, &h, &echo);
-    if (!ra_transport_listen(echo.transport, "127.0.0.1", 0, &error)) {
+    RaTcpHandler h = {echo_accepted, echo_pdu, echo_closed, NULL};
+    echo.transport = ra_tcp_transport_new(echo.context, &limits, &h, &echo);
+    if (!ra_tcp_transport_listen(echo.transport, "127.0.0.1", 0, &error)) {
         fprintf(stderr, "bench-rpc: %s\n", error->message);
         return 1;
     }
-    guint16 echo_port = ra_transport_get_port(echo.transport);
+    guint16 echo_port = ra_tcp_transport_get_port(echo.transport);
     GThread *et = g_thread_new("echo", echo_thread, &echo);
 
     printf("ServerAlive2, NTLMv2 PKT_PRIVACY (sealed request %zu bytes, response %zu bytes), "

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     size_t off = 0;
     while (size - off >= RA_PDU_COMMON_HEADER) {
-        guint frag = ra_transport_frame_length(data + off, size - off, 65535, NULL);
+        guint frag = ra_tcp_frame_length(data + off, size - off, 65535, NULL);
         if (frag == 0 || frag > size - off)
             break;
         gboolean keep = ra_rpc_assoc_input(assoc, data + off, frag, out);

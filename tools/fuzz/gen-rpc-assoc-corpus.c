@@ -421,7 +421,7 @@ static void replay(const guint8 *data, gsize size, guint *n_answers, guint *n_fa
     *closed = FALSE;
     gsize off = 0;
     while (size - off >= 16 && !*closed) {
-        guint frag = ra_transport_frame_length(data + off, size - off, 65535, NULL);
+        guint frag = ra_tcp_frame_length(data + off, size - off, 65535, NULL);
         if (frag == 0 || frag > size - off)
             die("a corpus file is not a sequence of whole PDUs");
         *closed = !ra_rpc_assoc_input(assoc, data + off, frag, out);

@@ -4,11 +4,7 @@
 #include "ra/rai-client.h"
 #include "ra/actprop.h"
 #include "rai-ndr.h"
-/* ra/connstr.h and ra/transport.h (pulled in by the DCOM headers) both name a type RaTransport;
- * connstr's is renamed in this file (the clash is reported to their owners). */
-#define RaTransport RaConnStrTransport
 #include "ra/connstr.h"
-#undef RaTransport
 
 #include <string.h>
 

@@ -51,7 +51,7 @@ static void sec_free(gpointer data)
 
 RaRpcClient *ra_rpc_client_connect(const char *host, guint16 port, guint timeout_ms, GError **error)
 {
-    GSocket *socket = ra_transport_connect(host, port, timeout_ms, error);
+    GSocket *socket = ra_tcp_connect(host, port, timeout_ms, error);
     if (socket == NULL)
         return NULL;
     return ra_rpc_client_new_from_socket(socket);
@@ -150,12 +150,12 @@ gboolean ra_rpc_client_send_raw(RaRpcClient *c, const guint8 *data, gsize len, G
 {
     if (c->trace != NULL)
         c->trace(TRUE, data, len, c->trace_data);
-    return ra_transport_send_all(c->socket, data, len, error);
+    return ra_tcp_send_all(c->socket, data, len, error);
 }
 
 GBytes *ra_rpc_client_read_pdu(RaRpcClient *c, GError **error)
 {
-    GBytes *pdu = ra_transport_read_pdu(c->socket, 65535, error);
+    GBytes *pdu = ra_tcp_read_pdu(c->socket, 65535, error);
     if (pdu != NULL && c->trace != NULL) {
         gsize n;
         const guint8 *d = g_bytes_get_data(pdu, &n);

@@ -55,7 +55,7 @@ struct RaRpcServer {
     GPtrArray *interfaces; /* RaRpcInterface*, stable addresses */
     GHashTable *groups;    /* guint32 id -> AssocGroup* */
     guint32 next_group_id;
-    GPtrArray *transports; /* RaTransport* */
+    GPtrArray *transports; /* RaTcpTransport* */
     RaRpcServerStats stats;
 };
 
@@ -207,7 +207,7 @@ RaRpcServer *ra_rpc_server_new(const RaRpcServerConfig *config)
     s->interfaces = g_ptr_array_new_with_free_func(g_free);
     s->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->next_group_id = 0x1000 + (g_random_int() & 0xffff);
-    s->transports = g_ptr_array_new_with_free_func((GDestroyNotify)ra_transport_free);
+    s->transports = g_ptr_array_new_with_free_func((GDestroyNotify)ra_tcp_transport_free);
     return s;
 }
 
@@ -975,17 +975,17 @@ gboolean ra_rpc_assoc_input(RaRpcAssoc *a, const guint8 *data, gsize len, GPtrAr
 
 /* ---- on the transport ---- */
 
-static gpointer on_accepted(RaTransportConn *conn, gpointer user_data)
+static gpointer on_accepted(RaTcpConn *conn, gpointer user_data)
 {
     RaRpcServer *s = user_data;
-    RaRpcPeer peer = {ra_transport_conn_peer_address(conn), ra_transport_conn_peer_port(conn),
-                      ra_transport_conn_local_address(conn), ra_transport_conn_local_port(conn)};
+    RaRpcPeer peer = {ra_tcp_conn_peer_address(conn), ra_tcp_conn_peer_port(conn),
+                      ra_tcp_conn_local_address(conn), ra_tcp_conn_local_port(conn)};
     RaRpcAssoc *a = ra_rpc_assoc_new(s, &peer);
     alog(a, RA_RPC_LOG_INFO, "connected to %s port %u", a->local_address, a->local_port);
     return a;
 }
 
-static gboolean on_pdu(RaTransportConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
+static gboolean on_pdu(RaTcpConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
                        gpointer user_data)
 {
     RaRpcAssoc *a = conn_data;
@@ -994,14 +994,13 @@ static gboolean on_pdu(RaTransportConn *conn, gpointer conn_data, const guint8 *
     for (guint i = 0; i < out->len; i++) {
         gsize n;
         const guint8 *d = g_bytes_get_data(g_ptr_array_index(out, i), &n);
-        ra_transport_conn_send(conn, d, n);
+        ra_tcp_conn_send(conn, d, n);
     }
     g_ptr_array_unref(out);
     return keep;
 }
 
-static void on_closed(RaTransportConn *conn, gpointer conn_data, const char *reason,
-                      gpointer user_data)
+static void on_closed(RaTcpConn *conn, gpointer conn_data, const char *reason, gpointer user_data)
 {
     RaRpcAssoc *a = conn_data;
     alog(a, RA_RPC_LOG_INFO, "closed (%s)", reason);
@@ -1015,14 +1014,13 @@ static void on_refused(const char *peer, const char *reason, gpointer user_data)
     slog(s, RA_RPC_LOG_REFUSAL, peer, "connection refused: %s", reason);
 }
 
-gboolean ra_rpc_server_listen(RaRpcServer *s, GMainContext *context,
-                              const RaTransportLimits *limits, const char *address, guint16 port,
-                              GError **error)
+gboolean ra_rpc_server_listen(RaRpcServer *s, GMainContext *context, const RaTcpLimits *limits,
+                              const char *address, guint16 port, GError **error)
 {
-    static const RaTransportHandler handler = {on_accepted, on_pdu, on_closed, on_refused};
-    RaTransport *t = ra_transport_new(context, limits, &handler, s);
-    if (!ra_transport_listen(t, address, port, error)) {
-        ra_transport_free(t);
+    static const RaTcpHandler handler = {on_accepted, on_pdu, on_closed, on_refused};
+    RaTcpTransport *t = ra_tcp_transport_new(context, limits, &handler, s);
+    if (!ra_tcp_transport_listen(t, address, port, error)) {
+        ra_tcp_transport_free(t);
         return FALSE;
     }
     g_ptr_array_add(s->transports, t);
@@ -1033,5 +1031,5 @@ guint16 ra_rpc_server_get_port(RaRpcServer *s)
 {
     if (s->transports->len == 0)
         return 0;
-    return ra_transport_get_port(g_ptr_array_index(s->transports, 0));
+    return ra_tcp_transport_get_port(g_ptr_array_index(s->transports, 0));
 }

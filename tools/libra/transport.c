@@ -20,25 +20,25 @@
 #define MAX_ACCEPTS_PER_WAKEUP 64
 #define ACCEPT_PAUSE_MS        100
 
-struct RaTransport {
+struct RaTcpTransport {
     GMainContext *context;
-    RaTransportLimits limits;
-    RaTransportHandler handler;
+    RaTcpLimits limits;
+    RaTcpHandler handler;
     gpointer user_data;
     GPtrArray *listeners; /* Listener* */
-    GQueue conns;         /* RaTransportConn* */
+    GQueue conns;         /* RaTcpConn* */
     GSource *sweep;
 };
 
 typedef struct {
-    RaTransport *transport;
+    RaTcpTransport *transport;
     GSocket *socket;
     GSource *source;
     guint16 port;
 } Listener;
 
-struct RaTransportConn {
-    RaTransport *transport;
+struct RaTcpConn {
+    RaTcpTransport *transport;
     GList *link; /* in transport->conns */
     GSocket *socket;
     GSource *in_source;
@@ -60,7 +60,7 @@ struct RaTransportConn {
     guint16 peer_port, local_port;
 };
 
-void ra_transport_limits_init(RaTransportLimits *limits)
+void ra_tcp_limits_init(RaTcpLimits *limits)
 {
     limits->max_connections = 256;
     limits->max_pdu_size = 65535;
@@ -69,7 +69,7 @@ void ra_transport_limits_init(RaTransportLimits *limits)
     limits->max_output_bytes = 4 * 1024 * 1024;
 }
 
-guint ra_transport_frame_length(const guint8 *header, gsize len, guint max_pdu_size, GError **error)
+guint ra_tcp_frame_length(const guint8 *header, gsize len, guint max_pdu_size, GError **error)
 {
     if (len < RA_PDU_COMMON_HEADER) {
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED, "PDU header truncated (%zu bytes)", len);
@@ -140,9 +140,9 @@ static void drop_source(GSource **source)
     }
 }
 
-static void conn_destroy(RaTransportConn *conn, const char *reason)
+static void conn_destroy(RaTcpConn *conn, const char *reason)
 {
-    RaTransport *t = conn->transport;
+    RaTcpTransport *t = conn->transport;
     conn->dead = TRUE; /* sends from the `closed` callback are ignored */
     drop_source(&conn->in_source);
     drop_source(&conn->out_source);
@@ -161,7 +161,7 @@ static void conn_destroy(RaTransportConn *conn, const char *reason)
 }
 
 /* Marks the connection for destruction; destroys it now unless one of its callbacks runs. */
-static void conn_kill(RaTransportConn *conn, const char *reason)
+static void conn_kill(RaTcpConn *conn, const char *reason)
 {
     if (!conn->dead) {
         conn->dead = TRUE;
@@ -171,13 +171,13 @@ static void conn_kill(RaTransportConn *conn, const char *reason)
         conn_destroy(conn, conn->dead_reason);
 }
 
-static gsize conn_pending_output(const RaTransportConn *conn)
+static gsize conn_pending_output(const RaTcpConn *conn)
 {
     return conn->out->len - conn->out_off;
 }
 
 /* Writes as much queued output as the socket takes. FALSE on a write error (conn killed). */
-static gboolean conn_flush(RaTransportConn *conn)
+static gboolean conn_flush(RaTcpConn *conn)
 {
     while (conn_pending_output(conn) > 0) {
         GError *error = NULL;
@@ -205,7 +205,7 @@ static gboolean conn_flush(RaTransportConn *conn)
     return TRUE;
 }
 
-void ra_transport_conn_send(RaTransportConn *conn, const guint8 *data, gsize len)
+void ra_tcp_conn_send(RaTcpConn *conn, const guint8 *data, gsize len)
 {
     if (conn->dead)
         return;
@@ -221,7 +221,7 @@ void ra_transport_conn_send(RaTransportConn *conn, const guint8 *data, gsize len
     conn_flush(conn);
 }
 
-void ra_transport_conn_close(RaTransportConn *conn)
+void ra_tcp_conn_close(RaTcpConn *conn)
 {
     if (conn->closing || conn->dead)
         return;
@@ -234,7 +234,7 @@ void ra_transport_conn_close(RaTransportConn *conn)
 
 static gboolean on_conn_writable(GSocket *socket, GIOCondition cond, gpointer data)
 {
-    RaTransportConn *conn = data;
+    RaTcpConn *conn = data;
     conn->busy++;
     gboolean ok = conn_flush(conn);
     conn->busy--;
@@ -251,16 +251,16 @@ static gboolean on_conn_writable(GSocket *socket, GIOCondition cond, gpointer da
 }
 
 /* Hands every complete PDU in the input buffer to the handler. */
-static void conn_deliver(RaTransportConn *conn)
+static void conn_deliver(RaTcpConn *conn)
 {
-    RaTransport *t = conn->transport;
+    RaTcpTransport *t = conn->transport;
     while (!conn->closing && !conn->dead) {
         gsize avail = conn->in->len - conn->in_off;
         if (avail < RA_PDU_COMMON_HEADER)
             break;
         GError *error = NULL;
         const guint8 *p = conn->in->data + conn->in_off;
-        guint frag = ra_transport_frame_length(p, avail, t->limits.max_pdu_size, &error);
+        guint frag = ra_tcp_frame_length(p, avail, t->limits.max_pdu_size, &error);
         if (frag == 0) {
             conn->dead_reason = error->code == RA_ERROR_TOO_LARGE ? "PDU over the size limit"
                                                                   : "not a DCE/RPC stream";
@@ -274,7 +274,7 @@ static void conn_deliver(RaTransportConn *conn)
         conn->last_pdu_us = g_get_monotonic_time();
         conn->pdu_start_us = 0;
         if (!t->handler.pdu(conn, conn->data, p, frag, t->user_data))
-            ra_transport_conn_close(conn);
+            ra_tcp_conn_close(conn);
     }
     /* Compact: keep only the unconsumed tail. */
     if (conn->in_off > 0) {
@@ -287,7 +287,7 @@ static void conn_deliver(RaTransportConn *conn)
 
 static gboolean on_conn_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
-    RaTransportConn *conn = data;
+    RaTcpConn *conn = data;
     gsize old = conn->in->len;
     g_byte_array_set_size(conn->in, (guint)(old + READ_CHUNK));
     GError *error = NULL;
@@ -312,13 +312,13 @@ static gboolean on_conn_readable(GSocket *socket, GIOCondition cond, gpointer da
         conn_destroy(conn, conn->dead_reason);
         return G_SOURCE_REMOVE;
     }
-    /* ra_transport_conn_close() dropped the read source (and may have killed conn). */
+    /* ra_tcp_conn_close() dropped the read source (and may have killed conn). */
     return conn->closing ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
-static void conn_new(RaTransport *t, GSocket *socket)
+static void conn_new(RaTcpTransport *t, GSocket *socket)
 {
-    RaTransportConn *conn = g_new0(RaTransportConn, 1);
+    RaTcpConn *conn = g_new0(RaTcpConn, 1);
     conn->transport = t;
     conn->socket = socket;
     conn->in = g_byte_array_new();
@@ -418,14 +418,14 @@ static void listener_free(gpointer data)
 /* Enforces the idle, PDU and closing deadlines. */
 static gboolean on_sweep(gpointer data)
 {
-    RaTransport *t = data;
+    RaTcpTransport *t = data;
     gint64 now = g_get_monotonic_time();
     gint64 idle = (gint64)t->limits.idle_timeout_ms * 1000;
     gint64 pdu = (gint64)t->limits.pdu_timeout_ms * 1000;
     GList *next;
     for (GList *l = t->conns.head; l != NULL; l = next) {
         next = l->next;
-        RaTransportConn *conn = l->data;
+        RaTcpConn *conn = l->data;
         if (conn->busy > 0)
             continue;
         if (conn->closing) {
@@ -440,18 +440,18 @@ static gboolean on_sweep(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-RaTransport *ra_transport_new(GMainContext *context, const RaTransportLimits *limits,
-                              const RaTransportHandler *handler, gpointer user_data)
+RaTcpTransport *ra_tcp_transport_new(GMainContext *context, const RaTcpLimits *limits,
+                                     const RaTcpHandler *handler, gpointer user_data)
 {
     g_return_val_if_fail(handler != NULL && handler->accepted != NULL && handler->pdu != NULL,
                          NULL);
-    RaTransport *t = g_new0(RaTransport, 1);
+    RaTcpTransport *t = g_new0(RaTcpTransport, 1);
     t->context =
         context != NULL ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     if (limits != NULL)
         t->limits = *limits;
     else
-        ra_transport_limits_init(&t->limits);
+        ra_tcp_limits_init(&t->limits);
     t->limits.max_pdu_size = CLAMP(t->limits.max_pdu_size, 1024, 65535);
     if (t->limits.max_connections == 0)
         t->limits.max_connections = 1;
@@ -485,7 +485,8 @@ static GInetAddress *parse_listen_address(const char *address)
     return g_inet_address_new_from_string(address);
 }
 
-gboolean ra_transport_listen(RaTransport *t, const char *address, guint16 port, GError **error)
+gboolean ra_tcp_transport_listen(RaTcpTransport *t, const char *address, guint16 port,
+                                 GError **error)
 {
     GInetAddress *addr = parse_listen_address(address);
     if (addr == NULL) {
@@ -533,19 +534,19 @@ gboolean ra_transport_listen(RaTransport *t, const char *address, guint16 port, 
     return TRUE;
 }
 
-guint16 ra_transport_get_port(RaTransport *t)
+guint16 ra_tcp_transport_get_port(RaTcpTransport *t)
 {
     if (t->listeners->len == 0)
         return 0;
     return ((Listener *)g_ptr_array_index(t->listeners, 0))->port;
 }
 
-guint ra_transport_get_n_connections(RaTransport *t)
+guint ra_tcp_transport_get_n_connections(RaTcpTransport *t)
 {
     return g_queue_get_length(&t->conns);
 }
 
-void ra_transport_free(RaTransport *t)
+void ra_tcp_transport_free(RaTcpTransport *t)
 {
     if (t == NULL)
         return;
@@ -557,27 +558,27 @@ void ra_transport_free(RaTransport *t)
     g_free(t);
 }
 
-const char *ra_transport_conn_peer_address(RaTransportConn *conn)
+const char *ra_tcp_conn_peer_address(RaTcpConn *conn)
 {
     return conn->peer_address;
 }
 
-guint16 ra_transport_conn_peer_port(RaTransportConn *conn)
+guint16 ra_tcp_conn_peer_port(RaTcpConn *conn)
 {
     return conn->peer_port;
 }
 
-const char *ra_transport_conn_local_address(RaTransportConn *conn)
+const char *ra_tcp_conn_local_address(RaTcpConn *conn)
 {
     return conn->local_address;
 }
 
-guint16 ra_transport_conn_local_port(RaTransportConn *conn)
+guint16 ra_tcp_conn_local_port(RaTcpConn *conn)
 {
     return conn->local_port;
 }
 
-const char *ra_transport_conn_peer_name(RaTransportConn *conn)
+const char *ra_tcp_conn_peer_name(RaTcpConn *conn)
 {
     return conn->peer_name;
 }
@@ -594,7 +595,7 @@ static gboolean io_error(GError **error, GError *local, const char *what)
     return FALSE;
 }
 
-GSocket *ra_transport_connect(const char *host, guint16 port, guint timeout_ms, GError **error)
+GSocket *ra_tcp_connect(const char *host, guint16 port, guint timeout_ms, GError **error)
 {
     guint timeout_s = timeout_ms == 0 ? 30 : MAX(1, (timeout_ms + 999) / 1000);
     GError *local = NULL;
@@ -642,7 +643,7 @@ GSocket *ra_transport_connect(const char *host, guint16 port, guint timeout_ms, 
     return result;
 }
 
-gboolean ra_transport_send_all(GSocket *socket, const guint8 *data, gsize len, GError **error)
+gboolean ra_tcp_send_all(GSocket *socket, const guint8 *data, gsize len, GError **error)
 {
     gsize done = 0;
     while (done < len) {
@@ -672,12 +673,12 @@ static gboolean receive_exactly(GSocket *socket, guint8 *buf, gsize len, GError 
     return TRUE;
 }
 
-GBytes *ra_transport_read_pdu(GSocket *socket, guint max_pdu_size, GError **error)
+GBytes *ra_tcp_read_pdu(GSocket *socket, guint max_pdu_size, GError **error)
 {
     guint8 header[RA_PDU_COMMON_HEADER];
     if (!receive_exactly(socket, header, sizeof header, error))
         return NULL;
-    guint frag = ra_transport_frame_length(header, sizeof header, max_pdu_size, error);
+    guint frag = ra_tcp_frame_length(header, sizeof header, max_pdu_size, error);
     if (frag == 0)
         return NULL;
     guint8 *pdu = g_malloc(frag);

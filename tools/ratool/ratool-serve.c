@@ -345,8 +345,8 @@ int ratool_serve(int argc, char **argv)
     config.max_contexts = 256;
     config.max_security_contexts = 256;
     server = ra_rpc_server_new(&config);
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_connections = s.max_connections;
     limits.idle_timeout_ms = s.idle_timeout_s * 1000;
     status = RATOOL_EXIT_DATA;

@@ -94,8 +94,8 @@ RaiTestServer *rai_test_server_start(const RaiTestServerOptions *options)
     config.log = on_log;
     config.log_user_data = ts;
     ts->server = ra_rpc_server_new(&config);
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     if (options->max_connections)
         limits.max_connections = options->max_connections;
     g_assert_true(ra_rpc_server_listen(ts->server, ts->context, &limits, "127.0.0.1", 0, &error));

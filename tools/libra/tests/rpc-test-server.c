@@ -80,8 +80,8 @@ static gpointer thread_main(gpointer data)
     return NULL;
 }
 
-TestServer *test_server_start_full(const char *address, guint8 min_level,
-                                   const RaTransportLimits *limits, guint ping_period_ms)
+TestServer *test_server_start_full(const char *address, guint8 min_level, const RaTcpLimits *limits,
+                                   guint ping_period_ms)
 {
     TestServer *ts = g_new0(TestServer, 1);
     g_mutex_init(&ts->log_lock);

@@ -44,8 +44,8 @@ typedef struct {
 
 /* Starts a server on 127.0.0.1 (or `address`) with min_level, limits (NULL: defaults), and ping
  * period (0: default). Aborts the test on failure. */
-TestServer *test_server_start_full(const char *address, guint8 min_level,
-                                   const RaTransportLimits *limits, guint ping_period_ms);
+TestServer *test_server_start_full(const char *address, guint8 min_level, const RaTcpLimits *limits,
+                                   guint ping_period_ms);
 TestServer *test_server_start(guint8 min_level);
 /* Runs func(data) on the server thread and waits for it. */
 void test_server_run(TestServer *ts, GSourceFunc func, gpointer data);

@@ -39,7 +39,7 @@ static void good_client(void)
 static GSocket *raw(void)
 {
     GError *error = NULL;
-    GSocket *s = ra_transport_connect("127.0.0.1", ts->port, 10000, &error);
+    GSocket *s = ra_tcp_connect("127.0.0.1", ts->port, 10000, &error);
     g_assert_no_error(error);
     return s;
 }
@@ -47,7 +47,7 @@ static GSocket *raw(void)
 static void send_bytes(GSocket *s, const guint8 *d, gsize n)
 {
     /* The server may already have closed: errors are fine here. */
-    ra_transport_send_all(s, d, n, NULL);
+    ra_tcp_send_all(s, d, n, NULL);
 }
 
 /*
@@ -60,7 +60,7 @@ static guint read_until_closed(GSocket *s, guint seconds, guint8 *last_ptype, gu
     guint n = 0;
     for (;;) {
         GError *error = NULL;
-        GBytes *pdu = ra_transport_read_pdu(s, 65535, &error);
+        GBytes *pdu = ra_tcp_read_pdu(s, 65535, &error);
         if (pdu == NULL) {
             g_assert_false(g_error_matches(error, RA_ERROR, RA_ERROR_TIMEOUT));
             g_error_free(error);
@@ -125,7 +125,7 @@ static GSocket *raw_bound(void)
     send_bytes(s, b->data, b->len);
     g_byte_array_unref(b);
     GError *error = NULL;
-    GBytes *ack = ra_transport_read_pdu(s, 65535, &error);
+    GBytes *ack = ra_tcp_read_pdu(s, 65535, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(((const guint8 *)g_bytes_get_data(ack, NULL))[2], ==, RA_PDU_BIND_ACK);
     g_bytes_unref(ack);
@@ -211,7 +211,7 @@ static void test_lying_alloc_hint(void)
     r = request_bytes(2, 3, 0, 64);
     send_bytes(s, r->data, r->len);
     GError *error = NULL;
-    GBytes *resp = ra_transport_read_pdu(s, 65535, &error);
+    GBytes *resp = ra_tcp_read_pdu(s, 65535, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(((const guint8 *)g_bytes_get_data(resp, NULL))[2], ==, RA_PDU_RESPONSE);
     g_bytes_unref(resp);
@@ -371,8 +371,8 @@ static void test_connection_flood(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_connections = 64;
     limits.pdu_timeout_ms = 1000;
     limits.idle_timeout_ms = 20000;

@@ -8,11 +8,7 @@
  * hostile DCOM input (bogus OBJREFs, absurd activation property sizes, calls on released IPIDs).
  */
 #include "ra/actprop.h"
-/* ra/connstr.h and ra/transport.h (which the DCOM headers pull in) both name a type RaTransport;
- * connstr's is renamed in this file (the clash is reported to their owners). */
-#define RaTransport RaConnStrTransport
 #include "ra/connstr.h"
-#undef RaTransport
 #include "ra/dcom-client.h"
 #include "ra/idispatch.h"
 #include "rai-ndr.h"
@@ -123,7 +119,7 @@ static void test_irasrv(void)
     g_assert_nonnull(parsed->kh);
     g_assert_cmpuint(strlen(parsed->kh), ==, 28); /* base64 of a SHA-1 */
     g_assert_cmpuint(strlen(parsed->id), ==, 64); /* base64 of 48 bytes */
-    const RaConnStrTransport *t = g_ptr_array_index(parsed->transports, 0);
+    const RaTransport *t = g_ptr_array_index(parsed->transports, 0);
     g_assert_cmpstr(t->id, ==, "1");
     const RaListener *l = g_ptr_array_index(t->listeners, 0);
     g_assert_cmpstr(l->name, ==, "127.0.0.1");

@@ -36,29 +36,29 @@ static void test_frame_length(void)
     guint8 h[RA_PDU_COMMON_HEADER];
     GError *error = NULL;
     make_header(h, 0x1234, TRUE);
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 65535, &error), ==, 0x1234);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 65535, &error), ==, 0x1234);
     make_header(h, 0x1234, FALSE);
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 65535, &error), ==, 0x1234);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 65535, &error), ==, 0x1234);
     g_assert_no_error(error);
 
     make_header(h, 0x1234, TRUE);
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 0x1233, &error), ==, 0);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 0x1233, &error), ==, 0);
     g_assert_error(error, RA_ERROR, RA_ERROR_TOO_LARGE);
     g_clear_error(&error);
     make_header(h, 15, TRUE);
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 65535, &error), ==, 0);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 65535, &error), ==, 0);
     g_assert_error(error, RA_ERROR, RA_ERROR_MALFORMED);
     g_clear_error(&error);
     make_header(h, 100, TRUE);
     h[0] = 4; /* connectionless version */
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 65535, &error), ==, 0);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 65535, &error), ==, 0);
     g_assert_error(error, RA_ERROR, RA_ERROR_MALFORMED);
     g_clear_error(&error);
     make_header(h, 100, TRUE);
     h[1] = 2;
-    g_assert_cmpuint(ra_transport_frame_length(h, sizeof h, 65535, &error), ==, 0);
+    g_assert_cmpuint(ra_tcp_frame_length(h, sizeof h, 65535, &error), ==, 0);
     g_clear_error(&error);
-    g_assert_cmpuint(ra_transport_frame_length(h, 15, 65535, &error), ==, 0);
+    g_assert_cmpuint(ra_tcp_frame_length(h, 15, 65535, &error), ==, 0);
     g_clear_error(&error);
 }
 
@@ -74,7 +74,7 @@ typedef struct {
     GMainContext *context;
     GMainLoop *loop;
     GThread *thread;
-    RaTransport *transport;
+    RaTcpTransport *transport;
     guint16 port;
     Mode mode;
     gint accepted, closed, refused, pdus;
@@ -82,16 +82,16 @@ typedef struct {
     GString *reasons; /* every close reason, one per line */
 } Server;
 
-static gpointer on_accepted(RaTransportConn *conn, gpointer user_data)
+static gpointer on_accepted(RaTcpConn *conn, gpointer user_data)
 {
     Server *s = user_data;
     g_atomic_int_inc(&s->accepted);
-    g_assert_cmpstr(ra_transport_conn_local_address(conn), !=, "?");
-    g_assert_cmpuint(ra_transport_conn_local_port(conn), ==, s->port);
-    return g_strdup(ra_transport_conn_peer_name(conn));
+    g_assert_cmpstr(ra_tcp_conn_local_address(conn), !=, "?");
+    g_assert_cmpuint(ra_tcp_conn_local_port(conn), ==, s->port);
+    return g_strdup(ra_tcp_conn_peer_name(conn));
 }
 
-static gboolean on_pdu(RaTransportConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
+static gboolean on_pdu(RaTcpConn *conn, gpointer conn_data, const guint8 *pdu, gsize len,
                        gpointer user_data)
 {
     Server *s = user_data;
@@ -99,16 +99,15 @@ static gboolean on_pdu(RaTransportConn *conn, gpointer conn_data, const guint8 *
     if (s->mode == MODE_FLOOD) {
         guint8 *big = g_malloc0(60000);
         make_header(big, 60000, TRUE);
-        ra_transport_conn_send(conn, big, 60000);
+        ra_tcp_conn_send(conn, big, 60000);
         g_free(big);
         return TRUE;
     }
-    ra_transport_conn_send(conn, pdu, len);
+    ra_tcp_conn_send(conn, pdu, len);
     return s->mode != MODE_ECHO_CLOSE;
 }
 
-static void on_closed(RaTransportConn *conn, gpointer conn_data, const char *reason,
-                      gpointer user_data)
+static void on_closed(RaTcpConn *conn, gpointer conn_data, const char *reason, gpointer user_data)
 {
     Server *s = user_data;
     g_mutex_lock(&s->lock);
@@ -133,7 +132,7 @@ static gpointer server_thread(gpointer data)
     return NULL;
 }
 
-static Server *server_start(const char *address, const RaTransportLimits *limits, Mode mode)
+static Server *server_start(const char *address, const RaTcpLimits *limits, Mode mode)
 {
     Server *s = g_new0(Server, 1);
     g_mutex_init(&s->lock);
@@ -141,20 +140,20 @@ static Server *server_start(const char *address, const RaTransportLimits *limits
     s->mode = mode;
     s->context = g_main_context_new();
     s->loop = g_main_loop_new(s->context, FALSE);
-    RaTransportHandler handler = {on_accepted, on_pdu, on_closed, on_refused};
-    s->transport = ra_transport_new(s->context, limits, &handler, s);
+    RaTcpHandler handler = {on_accepted, on_pdu, on_closed, on_refused};
+    s->transport = ra_tcp_transport_new(s->context, limits, &handler, s);
     GError *error = NULL;
-    if (!ra_transport_listen(s->transport, address, 0, &error)) {
+    if (!ra_tcp_transport_listen(s->transport, address, 0, &error)) {
         g_test_message("cannot listen on %s: %s", address, error->message);
         g_error_free(error);
-        ra_transport_free(s->transport);
+        ra_tcp_transport_free(s->transport);
         g_main_loop_unref(s->loop);
         g_main_context_unref(s->context);
         g_string_free(s->reasons, TRUE);
         g_free(s);
         return NULL;
     }
-    s->port = ra_transport_get_port(s->transport);
+    s->port = ra_tcp_transport_get_port(s->transport);
     g_assert_cmpuint(s->port, !=, 0);
     s->thread = g_thread_new("server", server_thread, s);
     return s;
@@ -163,7 +162,7 @@ static Server *server_start(const char *address, const RaTransportLimits *limits
 static gboolean stop_in_loop(gpointer data)
 {
     Server *s = data;
-    ra_transport_free(s->transport);
+    ra_tcp_transport_free(s->transport);
     s->transport = NULL;
     g_main_loop_quit(s->loop);
     return G_SOURCE_REMOVE;
@@ -199,7 +198,7 @@ static void wait_count(gint *counter, gint want)
 static GSocket *connect_to(Server *s, const char *host)
 {
     GError *error = NULL;
-    GSocket *sock = ra_transport_connect(host, s->port, 5000, &error);
+    GSocket *sock = ra_tcp_connect(host, s->port, 5000, &error);
     g_assert_no_error(error);
     g_assert_nonnull(sock);
     return sock;
@@ -234,7 +233,7 @@ static GBytes *make_pdu(guint frag, guint8 fill)
 static void assert_echo(GSocket *sock, GBytes *pdu)
 {
     GError *error = NULL;
-    GBytes *back = ra_transport_read_pdu(sock, 65535, &error);
+    GBytes *back = ra_tcp_read_pdu(sock, 65535, &error);
     g_assert_no_error(error);
     g_assert_true(g_bytes_equal(back, pdu));
     g_bytes_unref(back);
@@ -251,7 +250,7 @@ static void test_echo_split_and_coalesced(void)
     gsize n;
     const guint8 *d = g_bytes_get_data(a, &n);
     for (gsize i = 0; i < n; i++) {
-        g_assert_true(ra_transport_send_all(sock, d + i, 1, &error));
+        g_assert_true(ra_tcp_send_all(sock, d + i, 1, &error));
         if (i % 50 == 0)
             g_usleep(1000);
     }
@@ -263,7 +262,7 @@ static void test_echo_split_and_coalesced(void)
     g_byte_array_append(all, g_bytes_get_data(a, NULL), (guint)g_bytes_get_size(a));
     g_byte_array_append(all, g_bytes_get_data(b, NULL), (guint)g_bytes_get_size(b));
     g_byte_array_append(all, g_bytes_get_data(c, NULL), (guint)g_bytes_get_size(c));
-    g_assert_true(ra_transport_send_all(sock, all->data, all->len, &error));
+    g_assert_true(ra_tcp_send_all(sock, all->data, all->len, &error));
     g_assert_no_error(error);
     assert_echo(sock, a);
     assert_echo(sock, b);
@@ -290,8 +289,8 @@ static void test_many_connections(void)
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < N; i++) {
             GBytes *p = make_pdu(32 + i, (guint8)i);
-            g_assert_true(ra_transport_send_all(socks[i], g_bytes_get_data(p, NULL),
-                                                g_bytes_get_size(p), NULL));
+            g_assert_true(
+                ra_tcp_send_all(socks[i], g_bytes_get_data(p, NULL), g_bytes_get_size(p), NULL));
             g_bytes_unref(p);
         }
         for (int i = 0; i < N; i++) {
@@ -309,8 +308,8 @@ static void test_many_connections(void)
 
 static void test_connection_limit(void)
 {
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_connections = 2;
     Server *s = server_start("127.0.0.1", &limits, MODE_ECHO);
     GSocket *a = connect_to(s, "127.0.0.1"), *b = connect_to(s, "127.0.0.1");
@@ -320,13 +319,13 @@ static void test_connection_limit(void)
     wait_count(&s->refused, 1);
     /* The two accepted ones still work. */
     GBytes *p = make_pdu(40, 1);
-    g_assert_true(ra_transport_send_all(a, g_bytes_get_data(p, NULL), 40, NULL));
+    g_assert_true(ra_tcp_send_all(a, g_bytes_get_data(p, NULL), 40, NULL));
     assert_echo(a, p);
     /* Once one goes, a new one is accepted. */
     g_object_unref(b);
     wait_count(&s->closed, 1);
     GSocket *d = connect_to(s, "127.0.0.1");
-    g_assert_true(ra_transport_send_all(d, g_bytes_get_data(p, NULL), 40, NULL));
+    g_assert_true(ra_tcp_send_all(d, g_bytes_get_data(p, NULL), 40, NULL));
     assert_echo(d, p);
     g_assert_cmpint(g_atomic_int_get(&s->accepted), ==, 3);
     g_bytes_unref(p);
@@ -338,8 +337,8 @@ static void test_connection_limit(void)
 
 static void test_idle_and_slow(void)
 {
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.idle_timeout_ms = 300;
     limits.pdu_timeout_ms = 300;
     Server *s = server_start("127.0.0.1", &limits, MODE_ECHO);
@@ -350,12 +349,12 @@ static void test_idle_and_slow(void)
     /* The slow one sends half a PDU, then one byte every 100 ms: still too slow overall. */
     GBytes *p = make_pdu(200, 7);
     const guint8 *d = g_bytes_get_data(p, NULL);
-    g_assert_true(ra_transport_send_all(slow, d, 100, NULL));
+    g_assert_true(ra_tcp_send_all(slow, d, 100, NULL));
     for (int i = 0; i < 3; i++) {
         g_usleep(100000);
-        ra_transport_send_all(slow, d + 100 + i, 1, NULL);
+        ra_tcp_send_all(slow, d + 100 + i, 1, NULL);
         /* Meanwhile the good one is served. */
-        g_assert_true(ra_transport_send_all(good, d, 200, NULL));
+        g_assert_true(ra_tcp_send_all(good, d, 200, NULL));
         assert_echo(good, p);
     }
     g_assert_true(peer_closed(slow));
@@ -372,25 +371,25 @@ static void test_idle_and_slow(void)
 
 static void test_hostile_streams(void)
 {
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_pdu_size = 4096;
     Server *s = server_start("127.0.0.1", &limits, MODE_ECHO);
 
     GSocket *http = connect_to(s, "127.0.0.1");
     const char *get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-    ra_transport_send_all(http, (const guint8 *)get, strlen(get), NULL);
+    ra_tcp_send_all(http, (const guint8 *)get, strlen(get), NULL);
     g_assert_true(peer_closed(http));
 
     GSocket *big = connect_to(s, "127.0.0.1");
     guint8 h[RA_PDU_COMMON_HEADER];
     make_header(h, 4097, TRUE);
-    ra_transport_send_all(big, h, sizeof h, NULL);
+    ra_tcp_send_all(big, h, sizeof h, NULL);
     g_assert_true(peer_closed(big));
 
     GSocket *tiny = connect_to(s, "127.0.0.1");
     make_header(h, 10, TRUE);
-    ra_transport_send_all(tiny, h, sizeof h, NULL);
+    ra_tcp_send_all(tiny, h, sizeof h, NULL);
     g_assert_true(peer_closed(tiny));
 
     wait_count(&s->closed, 3);
@@ -400,7 +399,7 @@ static void test_hostile_streams(void)
     /* A well-behaved client is still served. */
     GSocket *good = connect_to(s, "127.0.0.1");
     GBytes *p = make_pdu(4096, 9);
-    ra_transport_send_all(good, g_bytes_get_data(p, NULL), 4096, NULL);
+    ra_tcp_send_all(good, g_bytes_get_data(p, NULL), 4096, NULL);
     assert_echo(good, p);
     g_bytes_unref(p);
     g_object_unref(http);
@@ -419,7 +418,7 @@ static void test_close_after_reply(void)
     guint8 two[128];
     memcpy(two, g_bytes_get_data(p, NULL), 64);
     memcpy(two + 64, g_bytes_get_data(p, NULL), 64);
-    ra_transport_send_all(sock, two, sizeof two, NULL);
+    ra_tcp_send_all(sock, two, sizeof two, NULL);
     assert_echo(sock, p);
     g_assert_true(peer_closed(sock));
     wait_count(&s->closed, 1);
@@ -431,15 +430,15 @@ static void test_close_after_reply(void)
 
 static void test_output_limit(void)
 {
-    RaTransportLimits limits;
-    ra_transport_limits_init(&limits);
+    RaTcpLimits limits;
+    ra_tcp_limits_init(&limits);
     limits.max_output_bytes = 256 * 1024;
     Server *s = server_start("127.0.0.1", &limits, MODE_FLOOD);
     GSocket *sock = connect_to(s, "127.0.0.1");
     /* Ask for 60000 bytes per PDU, ~60 MB in all, and never read. */
     GBytes *p = make_pdu(16, 0);
     for (int i = 0; i < 1000 && !server_has_reason(s, "output limit"); i++) {
-        if (!ra_transport_send_all(sock, g_bytes_get_data(p, NULL), 16, NULL))
+        if (!ra_tcp_send_all(sock, g_bytes_get_data(p, NULL), 16, NULL))
             break;
         if (i % 100 == 99)
             g_usleep(10000);
@@ -460,7 +459,7 @@ static void test_ipv6(void)
     }
     GSocket *sock = connect_to(s, "::1");
     GBytes *p = make_pdu(100, 6);
-    ra_transport_send_all(sock, g_bytes_get_data(p, NULL), 100, NULL);
+    ra_tcp_send_all(sock, g_bytes_get_data(p, NULL), 100, NULL);
     assert_echo(sock, p);
     g_bytes_unref(p);
     g_object_unref(sock);
@@ -474,7 +473,7 @@ static void test_shutdown_closes_all(void)
     wait_count(&s->accepted, 2);
     /* Half a PDU pending on one of them does not delay the shutdown. */
     GBytes *p = make_pdu(100, 6);
-    ra_transport_send_all(b, g_bytes_get_data(p, NULL), 50, NULL);
+    ra_tcp_send_all(b, g_bytes_get_data(p, NULL), 50, NULL);
     g_bytes_unref(p);
     g_main_context_invoke(s->context, stop_in_loop, s);
     g_thread_join(s->thread);
@@ -493,25 +492,25 @@ static void test_shutdown_closes_all(void)
 
 static void test_listen_errors(void)
 {
-    RaTransportHandler handler = {on_accepted, on_pdu, on_closed, NULL};
-    RaTransport *t = ra_transport_new(NULL, NULL, &handler, NULL);
+    RaTcpHandler handler = {on_accepted, on_pdu, on_closed, NULL};
+    RaTcpTransport *t = ra_tcp_transport_new(NULL, NULL, &handler, NULL);
     GError *error = NULL;
-    g_assert_false(ra_transport_listen(t, "not-an-address", 0, &error));
+    g_assert_false(ra_tcp_transport_listen(t, "not-an-address", 0, &error));
     g_assert_error(error, RA_ERROR, RA_ERROR_IO);
     g_clear_error(&error);
-    g_assert_true(ra_transport_listen(t, "127.0.0.1", 0, &error));
-    guint16 port = ra_transport_get_port(t);
+    g_assert_true(ra_tcp_transport_listen(t, "127.0.0.1", 0, &error));
+    guint16 port = ra_tcp_transport_get_port(t);
     /* The same port again is in use. */
-    RaTransport *t2 = ra_transport_new(NULL, NULL, &handler, NULL);
-    g_assert_false(ra_transport_listen(t2, "127.0.0.1", port, &error));
+    RaTcpTransport *t2 = ra_tcp_transport_new(NULL, NULL, &handler, NULL);
+    g_assert_false(ra_tcp_transport_listen(t2, "127.0.0.1", port, &error));
     g_assert_error(error, RA_ERROR, RA_ERROR_IO);
     g_assert_nonnull(strstr(error->message, "127.0.0.1"));
     g_clear_error(&error);
-    ra_transport_free(t2);
-    ra_transport_free(t);
+    ra_tcp_transport_free(t2);
+    ra_tcp_transport_free(t);
 
     /* Connecting where nobody listens fails cleanly. */
-    GSocket *sock = ra_transport_connect("127.0.0.1", port, 2000, &error);
+    GSocket *sock = ra_tcp_connect("127.0.0.1", port, 2000, &error);
     g_assert_null(sock);
     g_assert_error(error, RA_ERROR, RA_ERROR_IO);
     g_clear_error(&error);
@@ -574,7 +573,7 @@ static void test_out_of_descriptors(void)
     wait_count(&s->accepted, 2);
     connect_unconnected(b, s->port);
     GBytes *p = make_pdu(64, 5);
-    ra_transport_send_all(b, g_bytes_get_data(p, NULL), 64, NULL);
+    ra_tcp_send_all(b, g_bytes_get_data(p, NULL), 64, NULL);
     /* Meanwhile the server must not spin on the listener that cannot accept: the process uses
      * far less CPU than the time that passes. */
     struct timespec cpu0, cpu1;

@@ -160,12 +160,11 @@ GPtrArray *ra_rpc_server_get_interfaces(RaRpcServer *server);
 
 /*
  * Listens on address:port (0 = any free port) with the given transport limits (NULL =
- * defaults), on `context` (NULL = the thread-default context). Errors as ra_transport_listen().
+ * defaults), on `context` (NULL = the thread-default context). Errors as ra_tcp_transport_listen().
  * May be called several times (IPv4 and IPv6), all on one context.
  */
-gboolean ra_rpc_server_listen(RaRpcServer *server, GMainContext *context,
-                              const RaTransportLimits *limits, const char *address, guint16 port,
-                              GError **error);
+gboolean ra_rpc_server_listen(RaRpcServer *server, GMainContext *context, const RaTcpLimits *limits,
+                              const char *address, guint16 port, GError **error);
 guint16 ra_rpc_server_get_port(RaRpcServer *server);
 
 /* Statistics, for logs, tests and the benchmark. */
