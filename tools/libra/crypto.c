@@ -126,15 +126,30 @@ gboolean ra_digest(RaDigest alg, const void *data, gsize len, guint8 *out, GErro
     return ra_digestv(alg, &part, 1, out, error);
 }
 
+/* HMAC is fetched once, like the digests: NTLM signs every PDU with it. */
+static EVP_MAC *fetch_hmac(GError **error)
+{
+    static EVP_MAC *cached;
+    static GMutex lock;
+    OSSL_LIB_CTX *ctx = get_libctx(error);
+    if (ctx == NULL)
+        return NULL;
+    g_mutex_lock(&lock);
+    if (cached == NULL)
+        cached = EVP_MAC_fetch(ctx, "HMAC", NULL);
+    EVP_MAC *mac = cached;
+    g_mutex_unlock(&lock);
+    if (mac == NULL)
+        openssl_failed(error, "HMAC");
+    return mac;
+}
+
 gboolean ra_hmacv(RaDigest alg, const void *key, gsize key_len, const RaBuf *parts, guint n,
                   guint8 *out, GError **error)
 {
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
-        return FALSE;
-    EVP_MAC *mac = EVP_MAC_fetch(ctx, "HMAC", NULL);
+    EVP_MAC *mac = fetch_hmac(error);
     if (mac == NULL)
-        return openssl_failed(error, "HMAC");
+        return FALSE;
     EVP_MAC_CTX *mctx = EVP_MAC_CTX_new(mac);
     char name[16];
     g_strlcpy(name, digest_name(alg), sizeof name); /* OSSL_PARAM wants a mutable string */
@@ -144,14 +159,12 @@ gboolean ra_hmacv(RaDigest alg, const void *key, gsize key_len, const RaBuf *par
     };
     /* An empty key is legal for HMAC; OpenSSL wants a non-NULL pointer for it. */
     static const guint8 no_key[1];
-    gboolean ok = mctx != NULL &&
-                  EVP_MAC_init(mctx, key_len ? key : no_key, key_len, params) == 1;
+    gboolean ok = mctx != NULL && EVP_MAC_init(mctx, key_len ? key : no_key, key_len, params) == 1;
     for (guint i = 0; ok && i < n; i++)
         ok = EVP_MAC_update(mctx, parts[i].data, parts[i].len) == 1;
     size_t out_len = 0;
     ok = ok && EVP_MAC_final(mctx, out, &out_len, ra_digest_size(alg)) == 1;
     EVP_MAC_CTX_free(mctx);
-    EVP_MAC_free(mac);
     return ok ? TRUE : openssl_failed(error, "HMAC");
 }
 

@@ -1054,9 +1054,6 @@ void ra_rig_dcom_config(RaRig *r, RaDcomClientConfig *config)
     config->port = r->config.activation_port;
     config->connect = rig_connect;
     config->connect_data = r;
-    /* One NTLM handshake per connection, shared by its presentation contexts, as Windows
-     * experts do (and as tshark needs to decrypt a sealed capture). */
-    config->share_security = TRUE;
     if (config->timeout_ms == 0)
         config->timeout_ms = SOCKET_TIMEOUT_S * 1000;
 }

@@ -16,8 +16,6 @@
  * Any code built on ra/dcom-client.h (ra/rai-client.h's expert, or direct DCOM calls) with
  * ra_rig_dcom_config(): its `connect` function opens a socket pair to the novice instead of TCP.
  * Connections to another address or port are refused (RA_ERROR_IO), as a closed port would be.
- * ra_rig_dcom_config() also makes each connection's presentation contexts share its one NTLM
- * security context (RaDcomClientConfig.share_security), as Windows experts do.
  *
  * == Recording ==
  * The rig records a list of events: a connection opened (by the expert), one PDU sent (by either
@@ -83,8 +81,8 @@ RaRig *ra_rig_new(const RaRigConfig *config, GError **error);
 void ra_rig_free(RaRig *rig);
 
 /*
- * Fills the host, port, connect function, timeout and share_security of a DCOM client
- * configuration so that it reaches the rig's novice (auth is left as it is).
+ * Fills the host, port, connect function and timeout of a DCOM client configuration so that it
+ * reaches the rig's novice (auth and the other fields are left as they are).
  */
 void ra_rig_dcom_config(RaRig *rig, RaDcomClientConfig *config);
 
