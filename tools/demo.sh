@@ -38,6 +38,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # ---- the novice ----
+# start_serve PORT: starts it in the background (serve_pid) and sets `port` to the port it
+# listens on, or returns 1. Not run in a subshell, so that cleanup knows the process.
 start_serve() {
     "$ratool" serve --bind 127.0.0.1 --port "$1" --helper "CONTOSO\\expert:$password" \
         --sessions "$sessions" --seed demo --listener-port 49685 --computer-name NOVICE \
@@ -46,10 +48,11 @@ start_serve() {
     i=0
     while [ $i -lt 100 ]; do
         if grep -q "listening on" "$tmp/serve.out" 2>/dev/null; then
-            sed -n 's/.*listening on .* port \([0-9]*\).*/\1/p' "$tmp/serve.out" | head -n 1
+            port=$(sed -n 's/.*listening on .* port \([0-9]*\).*/\1/p' "$tmp/serve.out" | head -n 1)
             return 0
         fi
         if ! kill -0 "$serve_pid" 2>/dev/null; then
+            wait "$serve_pid" 2>/dev/null || true
             serve_pid=
             return 1
         fi
@@ -60,17 +63,14 @@ start_serve() {
 }
 port=
 if [ "$(id -u)" -eq 0 ]; then
-    port=$(start_serve 135) || port=
-    [ -z "$port" ] && echo "demo: port 135 is not available ($(cat "$tmp/serve.err")); using a free port" >&2
+    start_serve 135 || echo "demo: port 135 is not available ($(cat "$tmp/serve.err")); using a free port" >&2
 else
     echo "demo: not root: the novice listens on a free port instead of 135" >&2
 fi
-if [ -z "$port" ]; then
-    port=$(start_serve 0) || {
-        echo "demo: ratool serve did not start:" >&2
-        cat "$tmp/serve.err" >&2
-        exit 1
-    }
+if [ -z "$port" ] && ! start_serve 0; then
+    echo "demo: ratool serve did not start:" >&2
+    cat "$tmp/serve.err" >&2
+    exit 1
 fi
 echo "demo: ratool serve (novice) listening on 127.0.0.1 port $port" >&2
 
