@@ -138,7 +138,8 @@ const GPtrArray *ra_rig_connections(RaRig *rig);
  */
 gboolean ra_rig_play(RaRig *rig, RaCapture *capture, GError **error);
 
-/* What the novice did (from its servers' statistics), for tests and logs. */
+/* What the novice did (from its servers' statistics), for tests and logs; after
+ * ra_rig_finish(). */
 typedef struct {
     guint64 associations;
     guint64 calls;
