@@ -141,7 +141,11 @@ static expert_field ei_rai_dispid_unknown = EI_INIT;
 #define RAI_NULL_BSTR_LENGTH 0xFFFFFFFFu /* [MS-OAUT] 2.2.23.1 cBytes of a NULL BSTR */
 #define RAI_FADF_BSTR        0x0100      /* [MS-OAUT] 2.2.9 ADVFEATUREFLAGS */
 #define RAI_VT_BSTR          8           /* [MS-OAUT] 2.2.7 VARENUM */
-#define RAI_SF_BSTR          8           /* [MS-OAUT] 2.2.8 SF_TYPE */
+#define RAI_VT_VARIANT       12
+#define RAI_VT_TYPEMASK      0x0fff
+#define RAI_VT_ARRAY         0x2000
+#define RAI_VT_BYREF         0x4000
+#define RAI_SF_BSTR          8 /* [MS-OAUT] 2.2.8 SF_TYPE */
 #define RAI_SF_HAVEIID       0x800D
 #define RAI_MAX_DEPTH        8  /* nesting of VARIANTs and interface pointers */
 #define RAI_MAX_DIMS         64 /* sanity bound on SAFEARRAY dimensions */
@@ -932,18 +936,103 @@ static const e_guid_t *iid_of(const char *name)
 }
 
 static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int offset,
-                        proto_item *top)
+                        proto_item *top);
+
+/* "VT_BYREF|VT_ARRAY|VT_BSTR": the modifiers, then the base type (pinfo pool). Wireshark's
+ * table lacks VT_VARIANT, VT_INT and VT_UINT ([MS-OAUT] 2.2.7), which Invoke arguments carry. */
+static const char *vt_text(RaiCall *c, guint16 vt)
 {
-    guint32 ptr;
-    int o = pointer_item(c, tree, offset, "a VARIANT", &ptr);
-    if (o < 0)
-        return -1;
-    if (ptr == 0) {
-        null_item(c, tree, o - 4, 4);
-        proto_item_append_text(top, ": NULL");
-        return o;
+    guint16 base = vt & RAI_VT_TYPEMASK;
+    const char *name = base == 22   ? "VT_INT"
+                       : base == 23 ? "VT_UINT"
+                       : base == RAI_VT_VARIANT
+                           ? "VT_VARIANT"
+                           : val_to_str(base, dcom_variant_type_vals, "VT 0x%04x");
+    return wmem_strdup_printf(c->pinfo->pool, "%s%s%s", (vt & RAI_VT_BYREF) ? "VT_BYREF|" : "",
+                              (vt & RAI_VT_ARRAY) ? "VT_ARRAY|" : "", name);
+}
+
+/*
+ * The value of a VT_BYREF VARIANT or of a VT_ARRAY one ([MS-OAUT] 2.2.29.2): for VT_BYREF the
+ * referent ID of the pointer, then the value of the base type - a VARIANT for VT_VARIANT, a
+ * SAFEARRAY(BSTR) for VT_ARRAY|VT_BSTR (in the user-marshal forms of walk_safearray), a BSTR, an
+ * interface pointer or a scalar. -1 when the walk stops.
+ */
+static int walk_variant_modified(RaiCall *c, proto_tree *tree, const RaiParam *p, guint16 vt, int d,
+                                 proto_item *top)
+{
+    if (vt & RAI_VT_BYREF) {
+        guint32 ref;
+        d = pointer_item(c, tree, d, "a VT_BYREF pointer", &ref);
+        if (d < 0)
+            return -1;
+        if (ref == 0) {
+            /* [MS-OAUT] 2.2.29.2: a VT_BYREF VARIANT points somewhere */
+            null_item(c, tree, d - 4, 4);
+            return d;
+        }
     }
-    /* _wireVARIANT is 8-aligned */
+    guint16 base = vt & RAI_VT_TYPEMASK;
+    if (vt & RAI_VT_ARRAY) {
+        if (base != RAI_VT_BSTR)
+            expert_add_info_format(c->pinfo, top, &ei_rai_variant_type,
+                                   "A SAFEARRAY of %s: MS-RAI passes only arrays of BSTR",
+                                   vt_text(c, base));
+        return walk_safearray(c, tree, p, d, top);
+    }
+    switch (base) {
+    case RAI_VT_VARIANT: {
+        proto_item *vi = proto_tree_add_item(tree, hf_rai_variant, c->tvb, align(d, 4), 0, ENC_NA);
+        proto_tree *vt_tree = proto_item_add_subtree(vi, ett_rai_variant);
+        int end = walk_variant(c, vt_tree, p, d, vi);
+        if (end > align(d, 4))
+            proto_item_set_len(vi, end - align(d, 4));
+        return end;
+    }
+    case RAI_VT_BSTR: {
+        const char *value = NULL;
+        proto_item *item = NULL;
+        int end = walk_bstr(c, tree, hf_rai_variant_bstr, d, &value, &item);
+        if (value != NULL)
+            proto_item_append_text(top, " \"%s\"", value);
+        return end;
+    }
+    case 2: /* VT_I2 */
+    case 11: /* VT_BOOL */ {
+        int o = align(d, 2);
+        if (!need(c, tree, o, 2, "a VARIANT value"))
+            return -1;
+        proto_tree_add_item(tree, base == 2 ? hf_rai_variant_i2 : hf_rai_variant_bool, c->tvb, o, 2,
+                            c->enc);
+        return o + 2;
+    }
+    case 3:  /* VT_I4 */
+    case 22: /* VT_INT */
+    case 19: /* VT_UI4 */
+    case 23: /* VT_UINT */
+    case 10: /* VT_ERROR */ {
+        int o = align(d, 4);
+        if (!need(c, tree, o, 4, "a VARIANT value"))
+            return -1;
+        int hf = base == 10                ? hf_rai_variant_scode
+                 : base == 3 || base == 22 ? hf_rai_variant_i4
+                                           : hf_rai_variant_ui4;
+        proto_tree_add_item(tree, hf, c->tvb, o, 4, c->enc);
+        return o + 4;
+    }
+    default:
+        expert_add_info_format(c->pinfo, top, &ei_rai_variant_type,
+                               "%s is not decoded here; the rest of the stub is not dissected",
+                               vt_text(c, vt));
+        c->stopped = TRUE;
+        return -1;
+    }
+}
+
+/* The body of a VARIANT (after its marker or referent ID): _wireVARIANT, 8-aligned. */
+static int walk_variant_body(RaiCall *c, proto_tree *tree, const RaiParam *p, int o,
+                             proto_item *top)
+{
     int v = align(o, 8);
     if (!need(c, tree, v, 20, "a VARIANT header"))
         return -1;
@@ -951,17 +1040,21 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
         proto_tree_add_item(tree, hf_rai_padding, c->tvb, o, v - o, ENC_NA);
     guint16 vt = rai_tvb_get_u16(c->tvb, v + 8, c->enc);
     proto_item *vi = proto_tree_add_item(tree, hf_rai_variant_vt, c->tvb, v + 8, 2, c->enc);
+    if (try_val_to_str(vt, dcom_variant_type_vals) == NULL)
+        proto_item_set_text(vi, "VARTYPE: %s (0x%04x)", vt_text(c, vt), vt);
     proto_tree_add_item(tree, hf_rai_variant_size, c->tvb, v, 4, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_reserved, c->tvb, v + 4, 4, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_reserved16, c->tvb, v + 10, 2, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_reserved16, c->tvb, v + 12, 2, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_reserved16, c->tvb, v + 14, 2, c->enc);
     proto_tree_add_item(tree, hf_rai_variant_switch, c->tvb, v + 16, 4, c->enc);
-    proto_item_append_text(top, ": %s", val_to_str(vt, dcom_variant_type_vals, "VT 0x%04x"));
+    proto_item_append_text(top, ": %s", vt_text(c, vt));
     int d = v + 20;
     int end = -1;
     const char *value = NULL;
     proto_item *item = NULL;
+    if (vt & (RAI_VT_BYREF | RAI_VT_ARRAY))
+        return walk_variant_modified(c, tree, p, vt, d, top);
     switch (vt) {
     case 0: /* VT_EMPTY */
     case 1: /* VT_NULL */
@@ -1042,6 +1135,22 @@ static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int off
                                "(ISAFSession) elements",
                                val_to_str(vt, dcom_variant_type_vals, "VT 0x%04x"));
     return end;
+}
+
+/* A VARIANT parameter: 'User' marker (or referent ID), then the body. */
+static int walk_variant(RaiCall *c, proto_tree *tree, const RaiParam *p, int offset,
+                        proto_item *top)
+{
+    guint32 ptr;
+    int o = pointer_item(c, tree, offset, "a VARIANT", &ptr);
+    if (o < 0)
+        return -1;
+    if (ptr == 0) {
+        null_item(c, tree, o - 4, 4);
+        proto_item_append_text(top, ": NULL");
+        return o;
+    }
+    return walk_variant_body(c, tree, p, o, top);
 }
 
 /* ---- one parameter ---- */
@@ -1231,27 +1340,207 @@ static void show_member(RaiCall *c, proto_tree *tree, const RaiMethod *member, g
     col_append_fstr(c->pinfo->cinfo, COL_INFO, " [%s::%s]", member->iface->name, member->name);
 }
 
+/*
+ * IDispatch::Invoke ([MS-OAUT] 3.1.4.4), walked here with the fields of Wireshark's IDispatch
+ * dissector (looked up by name), because its helpers stop at VARIANT types MS-RAI passes -
+ * VT_INT, VT_ARRAY|VT_BSTR and their VT_BYREF forms, GetSessionInfo's [in, out] arguments - and
+ * mark the packet malformed. VARIANTs of the types Wireshark decodes still go to
+ * dissect_dcom_VARIANT; the others to the walker above.
+ */
+static int hf_dispatch[24];
+enum {
+    D_ID,
+    D_RIID,
+    D_LCID,
+    D_FLAGS,
+    D_METHOD,
+    D_PROPGET,
+    D_PROPPUT,
+    D_PROPPUTREF,
+    D_PARAMS,
+    D_ARGS,
+    D_NAMED,
+    D_ARG,
+    D_VARREF,
+    D_VARREFIDX,
+    D_VARREFARG,
+    D_VARRESULT,
+    D_EXCEPINFO,
+    D_CODE,
+    D_RES16,
+    D_SOURCE,
+    D_DESCRIPTION,
+    D_HELPFILE,
+    D_HELPCTX,
+    D_RES32,
+};
+static int hf_dispatch_deferred = -1, hf_dispatch_scode = -1, hf_dispatch_arg_err = -1;
+
+static void lookup_dispatch_fields(void)
+{
+    static const char *const names[] = {
+        "dispatch.id",
+        "dispatch.riid",
+        "dispatch.lcid",
+        "dispatch.flags",
+        "dispatch.flags_method",
+        "dispatch.flags_propget",
+        "dispatch.flags_propput",
+        "dispatch.flags_propputref",
+        "dispatch.dispparams",
+        "dispatch.args",
+        "dispatch.named_args",
+        "dispatch.arg",
+        "dispatch.varref",
+        "dispatch.varrefidx",
+        "dispatch.varrefarg",
+        "dispatch.varresult",
+        "dispatch.excepinfo",
+        "dispatch.code",
+        "dispatch.reserved16",
+        "dispatch.source",
+        "dispatch.description",
+        "dispatch.help_file",
+        "dispatch.help_context",
+        "dispatch.reserved32",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        hf_dispatch[i] = proto_registrar_get_id_byname(names[i]);
+    hf_dispatch_deferred = proto_registrar_get_id_byname("dispatch.deferred_fill_in");
+    hf_dispatch_scode = proto_registrar_get_id_byname("dispatch.scode");
+    hf_dispatch_arg_err = proto_registrar_get_id_byname("dispatch.arg_err");
+}
+
+/* The parameter an Invoke VARIANT stands for, for the walk's labels and hooks: the member's
+ * SAFEARRAY parameter for an array (GetSessionInfo's UserNames), else a generic one. */
+static const RaiParam *invoke_param(const RaiMethod *member, const char *name)
+{
+    static RaiParam generic[3];
+    static const char *const names[3] = {"rgvarg", "rgVarRef", "pVarResult"};
+    guint k = strcmp(name, "rgvarg") == 0 ? 0 : strcmp(name, "rgVarRef") == 0 ? 1 : 2;
+    for (guint i = 0; member != NULL && i < member->n_params; i++) {
+        if (member->params[i].kind == RAI_KIND_SAFEARRAY)
+            return &member->params[i];
+    }
+    generic[k].name = names[k];
+    generic[k].key = "IDispatch.Invoke";
+    generic[k].decl = "VARIANTARG";
+    generic[k].kind = RAI_KIND_VARIANT;
+    generic[k].hf = &hf_rai_variant;
+    generic[k].ett = &ett_rai_variant;
+    return &generic[k];
+}
+
+/* One VARIANT body of Invoke at offset (its marker already read). */
+static int invoke_variant(RaiCall *c, proto_tree *tree, int hf, int offset, const RaiParam *p)
+{
+    int v = align(offset, 8);
+    guint16 vt = tvb_bytes_exist(c->tvb, v + 8, 2) ? rai_tvb_get_u16(c->tvb, v + 8, c->enc) : 0;
+    guint16 base = vt & RAI_VT_TYPEMASK;
+    gboolean wireshark = !(vt & RAI_VT_ARRAY) && base != 22 && base != 23 &&
+                         !(base == RAI_VT_VARIANT && (vt & RAI_VT_BYREF));
+    if (wireshark)
+        return dissect_dcom_VARIANT(c->tvb, offset, c->pinfo, tree, c->di, c->drep, hf);
+    proto_item *item = proto_tree_add_item(tree, hf, c->tvb, v, 0, ENC_NA);
+    proto_tree *sub = proto_item_add_subtree(item, ett_rai_variant);
+    int end = walk_variant_body(c, sub, p, offset, item);
+    if (end > v)
+        proto_item_set_len(item, end - v);
+    return end;
+}
+
+/* A conformant array of VARIANTs: conformance, the markers, then the bodies. -1 when the walk
+ * stopped. */
+static int invoke_variant_array(RaiCall *c, proto_tree *tree, int hf, int offset, const RaiParam *p,
+                                guint32 *count)
+{
+    guint32 n, ptr;
+    offset = dissect_dcom_dcerpc_array_size(c->tvb, offset, c->pinfo, tree, c->di, c->drep, &n);
+    *count = n;
+    int bodies = offset + (int)MIN(n, (guint32)G_MAXINT / 8) * 4;
+    while (n-- > 0) {
+        offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, tree, c->di, c->drep, &ptr);
+        if (ptr != 0) {
+            bodies = invoke_variant(c, tree, hf, bodies, p);
+            if (bodies < 0 || c->stopped)
+                return -1;
+        }
+    }
+    return bodies;
+}
+
 static int invoke_request(RaiCall *c, proto_tree *tree, int offset)
 {
-    /* Find DISPID and flags behind ORPCTHIS without adding to the tree, then let Wireshark's
-     * IDispatch helper show the call. */
-    int after_this = dissect_dcom_this(c->tvb, offset, c->pinfo, NULL, c->di, c->drep);
-    int at = align(after_this, 4);
-    int end = dissect_IDispatch_Invoke_rqst(c->tvb, offset, c->pinfo, tree, c->di, c->drep);
-    if (tvb_bytes_exist(c->tvb, at, 28)) {
-        gint32 dispid = (gint32)get_u32(c, at);
-        guint32 flags = get_u32(c, at + 24);
-        const RaiMethod *member = member_for_dispid(c->method->iface, dispid, flags);
-        show_member(c, tree, member, dispid, at);
-        if (member != NULL && c->di->call_data != NULL && !c->pinfo->fd->visited)
-            c->di->call_data->se_data = (void *)(uintptr_t)member;
+    static int *const flag_bits[] = {&hf_dispatch[D_PROPPUTREF], &hf_dispatch[D_PROPPUT],
+                                     &hf_dispatch[D_PROPGET], &hf_dispatch[D_METHOD], NULL};
+    guint32 dispid, lcid, flags, ptr_args, ptr_named, n_args, n_named, n_varref, n, idx;
+    e_guid_t riid;
+    offset = dissect_dcom_this(c->tvb, offset, c->pinfo, tree, c->di, c->drep);
+    int at = align(offset, 4);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, tree, c->di, c->drep, hf_dispatch[D_ID],
+                                &dispid);
+    col_append_fstr(c->pinfo->cinfo, COL_INFO, " ID=0x%x", dispid);
+    offset = dissect_dcom_UUID(c->tvb, offset, c->pinfo, tree, c->di, c->drep, hf_dispatch[D_RIID],
+                               &riid);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, tree, c->di, c->drep, hf_dispatch[D_LCID],
+                                &lcid);
+    int flags_at = align(offset, 4);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, NULL, c->di, c->drep, -1, &flags);
+    proto_tree_add_bitmask_value(tree, c->tvb, flags_at, hf_dispatch[D_FLAGS], ett_rai_detail,
+                                 flag_bits, flags);
+    static const char *const flag_names[] = {" Method", " PropertyGet", " PropertyPut",
+                                             " PropertyPutRef"};
+    for (guint i = 0; i < 4; i++) {
+        if (flags & (1u << i))
+            col_append_str(c->pinfo->cinfo, COL_INFO, flag_names[i]);
     }
-    return end;
+    const RaiMethod *member = member_for_dispid(c->method->iface, (gint32)dispid, flags);
+    if (member != NULL && c->di->call_data != NULL && !c->pinfo->fd->visited)
+        c->di->call_data->se_data = (void *)(uintptr_t)member;
+
+    /* DISPPARAMS */
+    proto_item *pi = proto_tree_add_item(tree, hf_dispatch[D_PARAMS], c->tvb, offset, 0, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(pi, ett_rai_detail);
+    int start = offset;
+    offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, pt, c->di, c->drep, &ptr_args);
+    offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, pt, c->di, c->drep, &ptr_named);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, pt, c->di, c->drep, hf_dispatch[D_ARGS],
+                                &n_args);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, pt, c->di, c->drep, hf_dispatch[D_NAMED],
+                                &n_named);
+    if (ptr_args != 0) {
+        offset = invoke_variant_array(c, pt, hf_dispatch[D_ARG], offset,
+                                      invoke_param(member, "rgvarg"), &n);
+        if (offset < 0)
+            return (int)tvb_captured_length(c->tvb);
+    }
+    if (ptr_named != 0) {
+        offset = dissect_dcom_dcerpc_array_size(c->tvb, offset, c->pinfo, pt, c->di, c->drep, &n);
+        while (n-- > 0)
+            offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, pt, c->di, c->drep,
+                                        hf_dispatch[D_ID], &idx);
+    }
+    proto_item_append_text(pi, ", Args: %u NamedArgs: %u", n_args, n_named);
+    proto_item_set_len(pi, offset - start);
+
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, tree, c->di, c->drep,
+                                hf_dispatch[D_VARREF], &n_varref);
+    offset = dissect_dcom_dcerpc_array_size(c->tvb, offset, c->pinfo, tree, c->di, c->drep, &n);
+    while (n-- > 0)
+        offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, tree, c->di, c->drep,
+                                    hf_dispatch[D_VARREFIDX], &idx);
+    offset = invoke_variant_array(c, tree, hf_dispatch[D_VARREFARG], offset,
+                                  invoke_param(member, "rgVarRef"), &n);
+    if (offset < 0)
+        return (int)tvb_captured_length(c->tvb);
+    col_append_fstr(c->pinfo->cinfo, COL_INFO, " Args=%u NamedArgs=%u VarRef=%u", n_args, n_named,
+                    n_varref);
+    show_member(c, tree, member, (gint32)dispid, at);
+    return offset;
 }
 
 static int invoke_response(RaiCall *c, proto_tree *tree, int offset)
 {
-    int end = dissect_IDispatch_Invoke_resp(c->tvb, offset, c->pinfo, tree, c->di, c->drep);
     const RaiMethod *member = c->di->call_data != NULL ? c->di->call_data->se_data : NULL;
     /* se_data is ours only for MS-RAI calls: check that it points into our tables */
     gboolean ours = FALSE;
@@ -1260,14 +1549,69 @@ static int invoke_response(RaiCall *c, proto_tree *tree, int offset)
         if (member >= f->methods && member < f->methods + f->n_methods)
             ours = TRUE;
     }
-    if (ours) {
+    if (!ours)
+        member = NULL;
+    guint32 ptr, p_source, p_description, p_helpfile, u32, scode, n, hr;
+    guint16 u16;
+    char text[1000];
+    offset = dissect_dcom_that(c->tvb, offset, c->pinfo, tree, c->di, c->drep);
+    offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, tree, c->di, c->drep, &ptr);
+    if (ptr != 0) {
+        offset = invoke_variant(c, tree, hf_dispatch[D_VARRESULT], offset,
+                                invoke_param(NULL, "pVarResult"));
+        if (offset < 0 || c->stopped)
+            return (int)tvb_captured_length(c->tvb);
+    }
+    /* EXCEPINFO ([MS-OAUT] 2.2.36) */
+    proto_item *ei = proto_tree_add_item(tree, hf_dispatch[D_EXCEPINFO], c->tvb, offset, 0, ENC_NA);
+    proto_tree *et = proto_item_add_subtree(ei, ett_rai_detail);
+    int start = offset;
+    offset =
+        dissect_dcom_WORD(c->tvb, offset, c->pinfo, et, c->di, c->drep, hf_dispatch[D_CODE], &u16);
+    offset =
+        dissect_dcom_WORD(c->tvb, offset, c->pinfo, et, c->di, c->drep, hf_dispatch[D_RES16], &u16);
+    offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, et, c->di, c->drep, &p_source);
+    offset =
+        dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, et, c->di, c->drep, &p_description);
+    offset = dissect_dcom_dcerpc_pointer(c->tvb, offset, c->pinfo, et, c->di, c->drep, &p_helpfile);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, et, c->di, c->drep,
+                                hf_dispatch[D_HELPCTX], &u32);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, et, c->di, c->drep, hf_dispatch[D_RES32],
+                                &u32);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, et, c->di, c->drep, hf_dispatch_deferred,
+                                &u32);
+    offset =
+        dissect_dcom_DWORD(c->tvb, offset, c->pinfo, et, c->di, c->drep, hf_dispatch_scode, &scode);
+    if (p_source != 0)
+        offset = dissect_dcom_BSTR(c->tvb, offset, c->pinfo, et, c->di, c->drep,
+                                   hf_dispatch[D_SOURCE], text, sizeof text);
+    if (p_description != 0)
+        offset = dissect_dcom_BSTR(c->tvb, offset, c->pinfo, et, c->di, c->drep,
+                                   hf_dispatch[D_DESCRIPTION], text, sizeof text);
+    if (p_helpfile != 0)
+        offset = dissect_dcom_BSTR(c->tvb, offset, c->pinfo, et, c->di, c->drep,
+                                   hf_dispatch[D_HELPFILE], text, sizeof text);
+    proto_item_append_text(ei, ", SCode: %s",
+                           val_to_str(scode, dcom_hresult_vals, "Unknown (0x%08x)"));
+    proto_item_set_len(ei, offset - start);
+    offset = dissect_dcom_DWORD(c->tvb, offset, c->pinfo, tree, c->di, c->drep, hf_dispatch_arg_err,
+                                &u32);
+    offset = invoke_variant_array(c, tree, hf_dispatch[D_VARREFARG], offset,
+                                  invoke_param(member, "rgVarRef"), &n);
+    if (offset < 0)
+        return (int)tvb_captured_length(c->tvb);
+    offset = dissect_dcom_HRESULT(c->tvb, offset, c->pinfo, tree, c->di, c->drep, &hr);
+    col_append_fstr(c->pinfo->cinfo, COL_INFO, " SCode=%s VarRef=%u -> %s",
+                    val_to_str(scode, dcom_hresult_vals, "Unknown (0x%08x)"), n,
+                    val_to_str(hr, dcom_hresult_vals, "Unknown (0x%08x)"));
+    if (member != NULL) {
         proto_item *pi = proto_tree_add_string_format_value(
             tree, hf_rai_dispatch_member, c->tvb, 0, 0, member->name, "%s::%s (opnum %u)",
             member->iface->name, member->name, member->opnum);
         proto_item_set_generated(pi);
         col_append_fstr(c->pinfo->cinfo, COL_INFO, " [%s::%s]", member->iface->name, member->name);
     }
-    return end;
+    return offset;
 }
 
 static void rai_remember_request(packet_info *pinfo, const RaiMethod *m);
@@ -1818,6 +2162,7 @@ void proto_reg_handoff_rai(void)
     for (guint i = 0; i < RAI_GEN_N_COCLASSES; i++)
         guids_add_uuid(&rai_gen_coclasses[i].clsid, rai_gen_coclasses[i].name);
 
+    lookup_dispatch_fields();
     hf_dcerpc_request_in_ref = proto_registrar_get_id_byname("dcerpc.request_in");
     hf_dcerpc_pkt_type_ref = proto_registrar_get_id_byname("dcerpc.pkt_type");
     dissector_handle_t fault_handle = create_dissector_handle(dissect_rai_fault, proto_rai);

@@ -19,14 +19,23 @@
 /* RPC_C_IMP_LEVEL_IMPERSONATE ([MS-RAI] 5.1 note <13>). */
 #define IMP_LEVEL_IMPERSONATE 3
 
+/* A presentation context for one interface, and the connection it is on. */
+typedef struct {
+    RaRpcClient *conn;
+    guint16 ctx;
+} IfaceContext;
+
 typedef struct {
     guint64 oxid;
-    RaRpcClient *conn;
-    GHashTable *contexts; /* RaUuid* iid -> GUINT_TO_POINTER(context id + 1) */
+    RaRpcClient *conn;      /* the first connection: its first interface binds here */
+    GPtrArray *extra_conns; /* RaRpcClient*: one per further interface (unless shared) */
+    gboolean conn_used;     /* an interface is bound on conn */
+    GHashTable *contexts;   /* RaUuid* iid -> IfaceContext* */
     RaUuid ipid_rem_unknown;
     guint32 authn_hint;
     RaComVersion version;
     gchar *binding;
+    guint16 port;
 } Exporter;
 
 /* The user data of one connection's trace: which connection it is. */
@@ -46,6 +55,9 @@ struct RaDcomClient {
     RaDcomConnectFunc connect;
     gpointer connect_data;
     RaRpcClient *activation;
+    /* The activator's and the OXID resolver's connections: activation, or their own. */
+    RaRpcClient *activator, *resolver;
+    gboolean share_connections, activation_used;
     gboolean activator_bound, exporter_bound;
     guint16 activator_ctx, exporter_ctx;
     GPtrArray *exporters; /* Exporter* */
@@ -74,12 +86,16 @@ gboolean ra_orpc_check_hresult(guint32 hresult, const char *what, GError **error
     return FALSE;
 }
 
+static gboolean binding_context(RaOrpcBinding *binding, GError **error);
+
 GBytes *ra_orpc_call(RaOrpcBinding *binding, guint16 opnum, GBytes *request, GError **error)
 {
     if (binding->released) {
         g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL, "the interface has been released");
         return NULL;
     }
+    if (binding->client == NULL && !binding_context(binding, error))
+        return NULL;
     gsize len;
     const guint8 *data = g_bytes_get_data(request, &len);
     return ra_rpc_client_call(binding->client, binding->context_id, opnum, &binding->std.ipid, data,
@@ -132,6 +148,7 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     c->timeout_ms = config->timeout_ms;
     c->connect = config->connect;
     c->connect_data = config->connect_data;
+    c->share_connections = config->share_connections;
     c->exporters = g_ptr_array_new();
     c->bindings = g_ptr_array_new();
     c->pinged_oids = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -153,6 +170,9 @@ void ra_dcom_client_set_trace(RaDcomClient *c, RaDcomTraceFunc func, gpointer us
 static void exporter_free(Exporter *e)
 {
     ra_rpc_client_free(e->conn);
+    for (guint i = 0; i < e->extra_conns->len; i++)
+        ra_rpc_client_free(g_ptr_array_index(e->extra_conns, i));
+    g_ptr_array_unref(e->extra_conns);
     g_hash_table_unref(e->contexts);
     g_free(e->binding);
     g_free(e);
@@ -174,6 +194,10 @@ void ra_dcom_client_free(RaDcomClient *c)
         exporter_free(g_ptr_array_index(c->exporters, i));
     g_ptr_array_unref(c->exporters);
     ra_rpc_client_free(c->activation);
+    if (c->activator != c->activation)
+        ra_rpc_client_free(c->activator);
+    if (c->resolver != c->activation)
+        ra_rpc_client_free(c->resolver);
     g_array_unref(c->pinged_oids);
     if (c->trace_slots)
         g_ptr_array_unref(c->trace_slots);
@@ -199,19 +223,42 @@ const RaDcomExporterInfo *ra_dcom_client_exporter(RaDcomClient *c)
     return &c->info;
 }
 
-/* The context id for iid on an exporter's connection, binding it the first time. */
-static gboolean exporter_context(RaDcomClient *c, Exporter *e, const RaUuid *iid, guint16 *ctx,
-                                 GError **error)
+/*
+ * The connection and context id for iid at an exporter, binding it the first time: on the
+ * exporter's first connection for its first interface, then on a new connection per interface
+ * (or, with share_connections, by alter_context on the first one).
+ */
+static gboolean exporter_context(RaDcomClient *c, Exporter *e, const RaUuid *iid,
+                                 RaRpcClient **conn, guint16 *ctx, GError **error)
 {
-    gpointer v = g_hash_table_lookup(e->contexts, iid);
-    if (v != NULL) {
-        *ctx = (guint16)(GPOINTER_TO_UINT(v) - 1);
+    IfaceContext *ic = g_hash_table_lookup(e->contexts, iid);
+    if (ic != NULL) {
+        *conn = ic->conn;
+        *ctx = ic->ctx;
         return TRUE;
     }
+    RaRpcClient *on = e->conn;
+    gboolean fresh = FALSE;
+    if (e->conn_used && !c->share_connections) {
+        on = connect_to(c, c->host, e->port, error);
+        if (on == NULL)
+            return FALSE;
+        fresh = TRUE;
+    }
     RaSyntaxId syntax = {*iid, 0, 0};
-    if (!ra_rpc_client_bind(e->conn, &syntax, &c->auth, ctx, error))
+    if (!ra_rpc_client_bind(on, &syntax, &c->auth, ctx, error)) {
+        if (fresh)
+            ra_rpc_client_free(on);
         return FALSE;
-    g_hash_table_insert(e->contexts, g_memdup2(iid, sizeof *iid), GUINT_TO_POINTER(*ctx + 1u));
+    }
+    if (fresh)
+        g_ptr_array_add(e->extra_conns, on);
+    e->conn_used = TRUE;
+    ic = g_new0(IfaceContext, 1);
+    ic->conn = on;
+    ic->ctx = *ctx;
+    g_hash_table_insert(e->contexts, g_memdup2(iid, sizeof *iid), ic);
+    *conn = on;
     return TRUE;
 }
 
@@ -297,7 +344,9 @@ static Exporter *add_exporter(RaDcomClient *c, guint64 oxid, const RaDualStringA
     Exporter *e = g_new0(Exporter, 1);
     e->oxid = oxid;
     e->conn = conn;
-    e->contexts = g_hash_table_new_full(ra_uuid_hash, ra_uuid_equal_func, g_free, NULL);
+    e->port = port;
+    e->extra_conns = g_ptr_array_new();
+    e->contexts = g_hash_table_new_full(ra_uuid_hash, ra_uuid_equal_func, g_free, g_free);
     e->ipid_rem_unknown = *ipid_rem_unknown;
     e->authn_hint = hint;
     e->version = *version;
@@ -306,25 +355,38 @@ static Exporter *add_exporter(RaDcomClient *c, guint64 oxid, const RaDualStringA
     return e;
 }
 
-/* A new binding to an interface of a remote object (takes the OBJREF's references). */
-static RaOrpcBinding *new_binding(RaDcomClient *c, Exporter *e, const RaUuid *iid,
-                                  const RaStdObjRef *std, const RaOrpcThis *orpcthis,
-                                  GError **error)
+/*
+ * A new binding to an interface of a remote object (takes the OBJREF's references). The
+ * presentation context is bound at the first call: an interface pointer only held and released
+ * (an IDispatch from IPCHCollection::Item, queried for ISAFSession) costs no connection.
+ */
+static RaOrpcBinding *new_binding(RaDcomClient *c, const RaUuid *iid, const RaStdObjRef *std,
+                                  const RaOrpcThis *orpcthis)
 {
-    /* IUnknown is never called remotely (IRemUnknown stands in, [MS-DCOM] 3.1.1.5.8): hold the
-     * reference without a presentation context. */
-    guint16 ctx = G_MAXUINT16;
-    if (!ra_uuid_equal(iid, &ra_iid_iunknown) && !exporter_context(c, e, iid, &ctx, error))
-        return NULL;
     RaOrpcBinding *b = g_new0(RaOrpcBinding, 1);
     b->owner = c;
-    b->client = e->conn;
-    b->context_id = ctx;
+    b->context_id = G_MAXUINT16;
     b->iid = *iid;
     b->std = *std;
     b->orpcthis = *orpcthis;
     g_ptr_array_add(c->bindings, b);
     return b;
+}
+
+static gboolean binding_context(RaOrpcBinding *b, GError **error)
+{
+    /* IUnknown is never called remotely (IRemUnknown stands in, [MS-DCOM] 3.1.1.5.8). */
+    if (ra_uuid_equal(&b->iid, &ra_iid_iunknown)) {
+        g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL,
+                    "IUnknown is not called remotely: query another interface");
+        return FALSE;
+    }
+    Exporter *e = find_exporter(b->owner, b->std.oxid);
+    if (e == NULL) {
+        g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
+        return FALSE;
+    }
+    return exporter_context(b->owner, e, &b->iid, &b->client, &b->context_id, error);
 }
 
 /* ---- activation ---- */
@@ -371,11 +433,27 @@ static void fill_in_properties(RaDcomClient *c, const RaUuid *clsid, const RaUui
     *n = 6;
 }
 
+/*
+ * A connection to the activation endpoint for one more interface (the activator or the OXID
+ * resolver): the first one opened, if nothing is bound on it yet or connections are shared;
+ * else a new one.
+ */
+static RaRpcClient *activation_connection(RaDcomClient *c, GError **error)
+{
+    if (!c->activation_used || c->share_connections) {
+        c->activation_used = TRUE;
+        return c->activation;
+    }
+    return connect_to(c, c->host, c->port, error);
+}
+
 static gboolean ensure_activator(RaDcomClient *c, GError **error)
 {
     if (c->activator_bound)
         return TRUE;
-    if (!ra_rpc_client_bind(c->activation, &ra_syntax_iremote_scm_activator, &c->auth,
+    if (c->activator == NULL && (c->activator = activation_connection(c, error)) == NULL)
+        return FALSE;
+    if (!ra_rpc_client_bind(c->activator, &ra_syntax_iremote_scm_activator, &c->auth,
                             &c->activator_ctx, error))
         return FALSE;
     c->activator_bound = TRUE;
@@ -414,7 +492,7 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
     if (request == NULL)
         return FALSE;
     GBytes *response =
-        ra_rpc_client_call(c->activation, c->activator_ctx, RA_OPNUM_REMOTECREATEINSTANCE, NULL,
+        ra_rpc_client_call(c->activator, c->activator_ctx, RA_OPNUM_REMOTECREATEINSTANCE, NULL,
                            g_bytes_get_data(request, NULL), g_bytes_get_size(request), error);
     g_bytes_unref(request);
     if (response == NULL) {
@@ -489,18 +567,18 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
                     "the activated object came as OBJREF form %u, not OBJREF_STANDARD", ref.flags);
         return FALSE;
     }
-    *binding = new_binding(c, e, iid, &ref.std, &in.orpcthis, error);
+    *binding = new_binding(c, iid, &ref.std, &in.orpcthis);
     return *binding != NULL;
 }
 
 /* ---- IRemUnknown ---- */
 
-static RaOrpcBinding remunknown_binding(RaDcomClient *c, Exporter *e, guint16 ctx,
-                                        const RaOrpcThis *orpcthis)
+static RaOrpcBinding remunknown_binding(RaDcomClient *c, Exporter *e, RaRpcClient *conn,
+                                        guint16 ctx, const RaOrpcThis *orpcthis)
 {
     RaOrpcBinding b = {0};
     b.owner = c;
-    b.client = e->conn;
+    b.client = conn;
     b.context_id = ctx;
     b.iid = ra_iid_iremunknown;
     b.std.ipid = e->ipid_rem_unknown;
@@ -525,12 +603,13 @@ gboolean ra_dcom_client_query_interface(RaDcomClient *c, RaOrpcBinding *of, cons
         *hresult = 0;
     Exporter *e = find_exporter(c, of->std.oxid);
     guint16 ctx;
-    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &ctx, error)) {
+    RaRpcClient *conn;
+    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &conn, &ctx, error)) {
         if (e == NULL)
             g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
         return FALSE;
     }
-    RaOrpcBinding rb = remunknown_binding(c, e, ctx, &of->orpcthis);
+    RaOrpcBinding rb = remunknown_binding(c, e, conn, ctx, &of->orpcthis);
     RaRemQueryInterfaceIn in = {0};
     in.orpcthis = of->orpcthis;
     in.ripid = of->std.ipid;
@@ -572,7 +651,7 @@ gboolean ra_dcom_client_query_interface(RaDcomClient *c, RaOrpcBinding *of, cons
             *hresult = hr;
         return ra_orpc_check_hresult(hr, "RemQueryInterface", error);
     }
-    *binding = new_binding(c, e, iid, &out.results[0].std, &of->orpcthis, error);
+    *binding = new_binding(c, iid, &out.results[0].std, &of->orpcthis);
     return *binding != NULL;
 }
 
@@ -585,12 +664,13 @@ gboolean ra_dcom_client_release(RaDcomClient *c, RaOrpcBinding *b, GError **erro
         return TRUE;
     Exporter *e = find_exporter(c, b->std.oxid);
     guint16 ctx;
-    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &ctx, error)) {
+    RaRpcClient *conn;
+    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &conn, &ctx, error)) {
         if (e == NULL)
             g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
         return FALSE;
     }
-    RaOrpcBinding rb = remunknown_binding(c, e, ctx, &b->orpcthis);
+    RaOrpcBinding rb = remunknown_binding(c, e, conn, ctx, &b->orpcthis);
     RaRemInterfaceRef ref = {b->std.ipid, b->std.public_refs, 0};
     RaRemReleaseIn in = {0};
     in.orpcthis = b->orpcthis;
@@ -623,13 +703,15 @@ gboolean ra_dcom_client_release(RaDcomClient *c, RaOrpcBinding *b, GError **erro
     return ra_orpc_check_hresult(out.hresult, "RemRelease", error);
 }
 
-/* ---- IObjectExporter (not ORPC: no ORPCTHIS) on the activation connection ---- */
+/* ---- IObjectExporter (not ORPC: no ORPCTHIS) at the activation endpoint ---- */
 
 static gboolean ensure_exporter_iface(RaDcomClient *c, GError **error)
 {
     if (c->exporter_bound)
         return TRUE;
-    if (!ra_rpc_client_bind(c->activation, &ra_oxid_syntax, &c->auth, &c->exporter_ctx, error))
+    if (c->resolver == NULL && (c->resolver = activation_connection(c, error)) == NULL)
+        return FALSE;
+    if (!ra_rpc_client_bind(c->resolver, &ra_oxid_syntax, &c->auth, &c->exporter_ctx, error))
         return FALSE;
     c->exporter_bound = TRUE;
     return TRUE;
@@ -638,7 +720,7 @@ static gboolean ensure_exporter_iface(RaDcomClient *c, GError **error)
 static GBytes *exporter_call(RaDcomClient *c, guint16 opnum, GBytes *request, GError **error)
 {
     GBytes *r =
-        ra_rpc_client_call(c->activation, c->exporter_ctx, opnum, NULL,
+        ra_rpc_client_call(c->resolver, c->exporter_ctx, opnum, NULL,
                            g_bytes_get_data(request, NULL), g_bytes_get_size(request), error);
     g_bytes_unref(request);
     return r;
@@ -710,7 +792,7 @@ gboolean ra_dcom_client_unmarshal(RaDcomClient *c, const RaInterfacePointer *mip
         return FALSE;
     RaOrpcThis orpcthis;
     ra_orpcthis_init(&orpcthis);
-    *binding = new_binding(c, e, iid ? iid : &ref.iid, &ref.std, &orpcthis, error);
+    *binding = new_binding(c, iid ? iid : &ref.iid, &ref.std, &orpcthis);
     return *binding != NULL;
 }
 

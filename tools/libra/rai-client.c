@@ -4,11 +4,7 @@
 #include "ra/rai-client.h"
 #include "ra/actprop.h"
 #include "rai-ndr.h"
-/* ra/connstr.h and ra/transport.h (pulled in by the DCOM headers) both name a type RaTransport;
- * connstr's is renamed in this file (the clash is reported to their owners). */
-#define RaTransport RaConnStrTransport
 #include "ra/connstr.h"
-#undef RaTransport
 
 #include <string.h>
 
@@ -134,7 +130,7 @@ static gboolean no_irasrv(const GError *error, guint32 hresult, RaDcomClient *c,
     if (g_error_matches(error, RA_ERROR, RA_ERROR_HRESULT))
         return hresult == RA_REGDB_E_CLASSNOTREG || hresult == RA_E_NOINTERFACE ||
                hresult == RA_CO_E_CLASSSTRING;
-    if (g_error_matches(error, RA_ERROR, RA_ERROR_FAULT) && b != NULL) {
+    if (g_error_matches(error, RA_ERROR, RA_ERROR_FAULT) && b != NULL && b->client != NULL) {
         guint32 fault = ra_rpc_client_last_fault(b->client);
         return fault == RA_NCA_OP_RNG_ERROR || fault == RA_NCA_UNK_IF;
     }

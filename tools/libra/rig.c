@@ -41,7 +41,6 @@ typedef struct {
     GByteArray *in;
     gboolean expert_closed; /* recorded */
     gboolean novice_closed; /* recorded */
-    gboolean eof;           /* the novice's thread saw the expert's end close */
     gint last_request;      /* event index of the last request's first fragment, or -1 */
     /* bound presentation contexts: context id -> interface name (for comments) */
     GHashTable *contexts;
@@ -78,7 +77,6 @@ struct RaRig {
     gchar *offer_note; /* what the novice's offer callback said during this input */
     /* shared: under lock */
     GMutex lock;
-    GCond cond;
     GPtrArray *events;       /* RaRigEvent* */
     GPtrArray *conns;        /* RigConn* */
     GPtrArray *public_conns; /* RaRigConnection* */
@@ -886,7 +884,6 @@ static void handle_pdu(RigConn *c, const guint8 *pdu, gsize len)
 static gboolean on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     RigConn *c = data;
-    RaRig *r = c->rig;
     guint8 buf[16384];
     GError *error = NULL;
     gssize n =
@@ -901,10 +898,6 @@ static gboolean on_readable(GSocket *socket, GIOCondition cond, gpointer data)
          * closes (ra_rig_sync), so that their place among the events does not depend on when
          * this thread noticed. */
         novice_close(c, TRUE);
-        g_mutex_lock(&r->lock);
-        c->eof = TRUE;
-        g_cond_broadcast(&r->cond);
-        g_mutex_unlock(&r->lock);
         return G_SOURCE_REMOVE;
     }
     g_byte_array_append(c->in, buf, (guint)n);
@@ -1045,11 +1038,7 @@ static RaRpcClient *rig_connect(const char *host, guint16 port, guint timeout_ms
     a->peer.peer_port = pc->expert_port;
     a->peer.local_port = port;
     g_main_context_invoke(r->context, attach_conn, a);
-    RaRpcClient *client = ra_rpc_client_new_from_socket(expert);
-    /* One NTLM handshake per connection, shared by its presentation contexts, as Windows
-     * experts do (and as tshark needs to decrypt a sealed capture). */
-    ra_rpc_client_set_share_security(client, TRUE);
-    return client;
+    return ra_rpc_client_new_from_socket(expert);
 }
 
 void ra_rig_dcom_config(RaRig *r, RaDcomClientConfig *config)
@@ -1125,7 +1114,6 @@ RaRig *ra_rig_new(const RaRigConfig *config, GError **error)
     if (r->config.exporter_port == 0)
         r->config.exporter_port = r->config.activation_port;
     g_mutex_init(&r->lock);
-    g_cond_init(&r->cond);
     r->events = g_ptr_array_new_with_free_func(event_free);
     r->conns = g_ptr_array_new();
     r->public_conns = g_ptr_array_new_with_free_func(public_conn_free);
@@ -1243,7 +1231,6 @@ void ra_rig_free(RaRig *r)
     g_main_loop_unref(r->loop);
     g_main_context_unref(r->context);
     g_mutex_clear(&r->lock);
-    g_cond_clear(&r->cond);
     g_free(r->note);
     g_free(r->offer_note);
     g_free(r->novice_address);

@@ -17,7 +17,6 @@ typedef struct {
     guint32 auth_context_id;
     guint8 level;
     RaNtlmssp *ntlm;
-    gchar *identity; /* "domain\user", to share the context with binds as the same account */
 } ClientSec;
 
 typedef struct {
@@ -41,14 +40,12 @@ struct RaRpcClient {
     guint32 last_fault;
     RaRpcTraceFunc trace;
     gpointer trace_data;
-    gboolean share_security;
 };
 
 static void sec_free(gpointer data)
 {
     ClientSec *sec = data;
     ra_ntlmssp_free(sec->ntlm);
-    g_free(sec->identity);
     g_free(sec);
 }
 
@@ -126,11 +123,6 @@ guint16 ra_rpc_client_get_max_xmit(RaRpcClient *c)
 guint16 ra_rpc_client_get_max_recv(RaRpcClient *c)
 {
     return c->max_recv;
-}
-
-void ra_rpc_client_set_share_security(RaRpcClient *c, gboolean share)
-{
-    c->share_security = share;
 }
 
 void ra_rpc_client_set_trace(RaRpcClient *c, RaRpcTraceFunc func, gpointer user_data)
@@ -248,20 +240,9 @@ gboolean ra_rpc_client_bind(RaRpcClient *c, const RaSyntaxId *iface, const RaRpc
         g_set_error(error, RA_ERROR, RA_ERROR_UNSUPPORTED, "authentication level %u", level);
         return FALSE;
     }
-    ClientSec *sec = NULL, *shared = NULL;
+    ClientSec *sec = NULL;
     GBytes *token = NULL;
-    gchar *identity = level != RA_AUTH_LEVEL_NONE
-                          ? g_strdup_printf("%s\\%s", auth->domain ? auth->domain : "",
-                                            auth->user ? auth->user : "")
-                          : NULL;
-    /* [MS-RPCE] 3.3.1.5.2.2: a presentation context added by alter_context may use a security
-     * context the connection already has; the alter_context then carries no verifier. */
-    for (guint i = 0; c->share_security && c->bound && identity && i < c->secs->len; i++) {
-        ClientSec *s = g_ptr_array_index(c->secs, i);
-        if (s->level == level && strcmp(s->identity, identity) == 0)
-            shared = s;
-    }
-    if (level != RA_AUTH_LEVEL_NONE && shared == NULL) {
+    if (level != RA_AUTH_LEVEL_NONE) {
         RaNtlmClientConfig nc = {0};
         nc.user = auth->user;
         nc.domain = auth->domain;
@@ -269,23 +250,17 @@ gboolean ra_rpc_client_bind(RaRpcClient *c, const RaSyntaxId *iface, const RaRpc
         nc.nt_hash = auth->nt_hash;
         nc.workstation = auth->workstation;
         RaNtlmssp *ntlm = ra_ntlmssp_client_new(&nc, error);
-        if (ntlm == NULL) {
-            g_free(identity);
+        if (ntlm == NULL)
             return FALSE;
-        }
         if (!ra_ntlmssp_step(ntlm, NULL, 0, &token, error)) {
             ra_ntlmssp_free(ntlm);
-            g_free(identity);
             return FALSE;
         }
         sec = g_new0(ClientSec, 1);
         sec->ntlm = ntlm;
         sec->level = level;
         sec->auth_context_id = c->next_auth_context_id++;
-        sec->identity = identity;
-        identity = NULL;
     }
-    g_free(identity);
 
     guint16 ctx_id = c->next_context_id++;
     gboolean first = !c->bound;
@@ -401,7 +376,7 @@ gboolean ra_rpc_client_bind(RaRpcClient *c, const RaSyntaxId *iface, const RaRpc
     }
     if (sec != NULL)
         g_ptr_array_add(c->secs, sec);
-    ClientContext cc = {ctx_id, shared != NULL ? shared : sec};
+    ClientContext cc = {ctx_id, sec};
     g_array_append_val(c->contexts, cc);
     *context_id = ctx_id;
     return TRUE;

@@ -5,6 +5,8 @@
  * a protocol step.
  *
  *   ratool capture -o FILE.pcapng [--scenario NAME ...] [--seal [--password PASS]] [--seed TEXT]
+ *   ratool capture -o FILE.pcapng --from-trace TRACE [--port N] [--expert-address A]
+ *                  [--novice-address A]
  *   ratool capture --list
  *
  * The same options always give the same bytes: fixed addresses, ports and timestamps, and the
@@ -18,6 +20,7 @@
 #include "capture-scenarios.h"
 
 #include "ra/capture.h"
+#include "ra/error.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,11 +64,81 @@ static gboolean *resolve(gchar **names, gboolean *seal)
     return chosen;
 }
 
+/*
+ * --from-trace: the PDUs `ratool offer --trace` wrote ("<connection> <O|I> <hex>" a line, O for
+ * what the expert sent), framed as TCP between expert and novice: each connection opened at its
+ * first PDU, from port 49750 + its number to `port` (`ratool serve` serves activation and objects
+ * on one port), all closed at the end, newest first.
+ */
+static gboolean play_trace(RaCapture *capture, const char *path, const char *expert,
+                           const char *novice, guint16 port, guint64 *pdus, GError **error)
+{
+    gchar *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &text, &len, NULL)) {
+        g_set_error(error, RA_ERROR, RA_ERROR_IO, "cannot read the trace %s", path);
+        return FALSE;
+    }
+    gchar **lines = g_strsplit(text, "\n", -1);
+    g_free(text);
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint));
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && lines[i] != NULL; i++) {
+        gchar *line = g_strstrip(lines[i]);
+        if (*line == '\0')
+            continue;
+        gchar **f = g_strsplit(line, " ", 3);
+        guint64 conn = 0;
+        gsize n = 0;
+        guchar *pdu = NULL;
+        gboolean sent = f[0] && f[1] && strcmp(f[1], "O") == 0;
+        ok = g_strv_length(f) == 3 && g_ascii_string_to_unsigned(f[0], 10, 0, 255, &conn, NULL) &&
+             (sent || strcmp(f[1], "I") == 0) && strlen(f[2]) % 2 == 0 && strlen(f[2]) > 0;
+        if (ok) {
+            n = strlen(f[2]) / 2;
+            pdu = g_malloc(n);
+            for (gsize k = 0; ok && k < n; k++) {
+                int hi = g_ascii_xdigit_value(f[2][2 * k]),
+                    lo = g_ascii_xdigit_value(f[2][2 * k + 1]);
+                ok = hi >= 0 && lo >= 0;
+                pdu[k] = (guchar)(hi << 4 | lo);
+            }
+        }
+        if (!ok)
+            g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
+                        "%s line %u: not \"<connection> <O|I> <hex>\"", path, i + 1);
+        while (ok && conn >= ids->len) {
+            guint id;
+            gchar *note = g_strdup_printf("connection %u of `ratool offer --trace`", ids->len);
+            ok = ra_capture_connect(capture, expert, (guint16)(49750 + ids->len), novice, port,
+                                    note, &id, error);
+            g_free(note);
+            g_array_append_val(ids, id);
+        }
+        if (ok) {
+            ok = ra_capture_send(capture, g_array_index(ids, guint, conn), sent, pdu, n, NULL,
+                                 error);
+            (*pdus)++;
+        }
+        g_free(pdu);
+        g_strfreev(f);
+    }
+    for (guint i = ids->len; ok && i-- > 0;) {
+        ok = ra_capture_close(capture, g_array_index(ids, guint, i), TRUE, NULL, error) &&
+             ra_capture_close(capture, g_array_index(ids, guint, i), FALSE, NULL, error);
+    }
+    g_array_unref(ids);
+    g_strfreev(lines);
+    return ok;
+}
+
 int ratool_capture(int argc, char **argv)
 {
     gchar *output = NULL, *password = NULL, *seed = NULL;
     gchar **names = NULL;
     gboolean seal = FALSE, list = FALSE, quiet = FALSE;
+    gchar *trace = NULL, *expert_address = NULL, *novice_address = NULL;
+    gint port = 135;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the capture to FILE (pcapng)",
          "FILE"},
@@ -81,6 +154,14 @@ int ratool_capture(int argc, char **argv)
          "Seed of keys, nonces, identifiers and challenges (default \"" CAPTURE_DEFAULT_SEED "\")",
          "TEXT"},
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "List the scenarios", NULL},
+        {"from-trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
+         "Instead of scenarios, frame the PDUs `ratool offer --trace` wrote to FILE", "FILE"},
+        {"expert-address", 0, 0, G_OPTION_ARG_STRING, &expert_address,
+         "With --from-trace: the expert's address (default 127.0.0.1)", "ADDR"},
+        {"novice-address", 0, 0, G_OPTION_ARG_STRING, &novice_address,
+         "With --from-trace: the novice's address (default 127.0.0.1)", "ADDR"},
+        {"port", 0, 0, G_OPTION_ARG_INT, &port,
+         "With --from-trace: the novice's port (default 135)", "PORT"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress on stderr", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -121,6 +202,14 @@ int ratool_capture(int argc, char **argv)
         ratool_fail("capture: --password must be 1 to 128 ASCII characters");
         goto out;
     }
+    if (trace != NULL && (names != NULL || seal || port < 1 || port > 65535)) {
+        ratool_fail("capture: --from-trace takes no --scenario or --seal, and a port 1-65535");
+        goto out;
+    }
+    if (trace == NULL && (expert_address || novice_address)) {
+        ratool_fail("capture: --expert-address and --novice-address go with --from-trace");
+        goto out;
+    }
     chosen = resolve(names, &seal);
     if (chosen == NULL)
         goto out;
@@ -128,13 +217,18 @@ int ratool_capture(int argc, char **argv)
     status = RATOOL_EXIT_DATA;
     GString *comment = g_string_new("MS-RAI reference capture (ratool capture): ");
     gboolean first = TRUE;
-    for (guint i = 0; i < n_scenarios; i++) {
+    if (trace != NULL)
+        g_string_append(comment, "the PDUs of `ratool offer --trace`, framed as TCP");
+    for (guint i = 0; trace == NULL && i < n_scenarios; i++) {
         if (chosen[i]) {
             g_string_append_printf(comment, "%s%s", first ? "" : ", ", scenarios[i].name);
             first = FALSE;
         }
     }
-    if (seal)
+    if (trace != NULL)
+        g_string_append(comment, " (as `ratool offer` protected them: packet privacy by "
+                                 "default)");
+    else if (seal)
         g_string_append_printf(comment,
                                ". NTLMv2 at packet privacy (sealed): decrypt with tshark -o "
                                "ntlmssp.nt_password:%s",
@@ -142,7 +236,8 @@ int ratool_capture(int argc, char **argv)
                                         : CAPTURE_DEFAULT_PASSWORD);
     else
         g_string_append(comment, ". NTLMv2 at packet integrity (signed, readable)");
-    g_string_append(comment, ". Addresses and names are from documentation ranges.");
+    if (trace == NULL)
+        g_string_append(comment, ". Addresses and names are from documentation ranges.");
     writer = ratool_pcapng_open(output, comment->str, "ms-rai-lab", &error);
     g_string_free(comment, TRUE);
     if (writer == NULL) {
@@ -162,7 +257,11 @@ int ratool_capture(int argc, char **argv)
         run.seed = seed;
     run.progress = quiet ? NULL : stderr;
     gboolean ok = TRUE;
-    for (guint i = 0; ok && i < n_scenarios; i++) {
+    if (trace != NULL)
+        ok = play_trace(capture, trace, expert_address ? expert_address : "127.0.0.1",
+                        novice_address ? novice_address : "127.0.0.1", (guint16)port, &run.pdus,
+                        &error);
+    for (guint i = 0; trace == NULL && ok && i < n_scenarios; i++) {
         if (chosen[i])
             ok = scenarios[i].run(&run, scenarios[i].name, &error);
     }
@@ -199,6 +298,9 @@ out:
     g_free(output);
     g_free(password);
     g_free(seed);
+    g_free(trace);
+    g_free(expert_address);
+    g_free(novice_address);
     g_strfreev(names);
     return status;
 }

@@ -13,11 +13,7 @@
 #include "ratool.h"
 
 #include "ra/rai-client.h"
-/* ra/connstr.h and ra/transport.h (pulled in by the DCOM headers) both name a type RaTransport;
- * connstr's is renamed in this file (the clash is reported to their owners). */
-#define RaTransport RaConnStrTransport
 #include "ra/connstr.h"
-#undef RaTransport
 
 #include <stdio.h>
 #include <string.h>
@@ -120,7 +116,7 @@ static void print_parsed(GString *out, int version, const char *text)
         g_string_append_printf(out, "cs2.A.ID: %s\n", cs->id ? cs->id : "");
         guint n = 0;
         for (guint t = 0; t < cs->transports->len; t++) {
-            const RaConnStrTransport *tr = g_ptr_array_index(cs->transports, t);
+            const RaTransport *tr = g_ptr_array_index(cs->transports, t);
             g_string_append_printf(out, "cs2.T: ID=%s SID=%s\n", tr->id ? tr->id : "",
                                    tr->sid ? tr->sid : "");
             for (guint l = 0; l < tr->listeners->len; l++) {

@@ -25,6 +25,7 @@ struct ServeRai {
 
 GOptionGroup *ratool_serve_rai_options(ServeRaiOptions *o)
 {
+    o->offer_lifetime = -1; /* not given: the default */
     GOptionEntry entries[] = {
         {"flavor", 0, 0, G_OPTION_ARG_STRING, &o->flavor,
          "Which novice to be: vista (RASrv/IRASrv), xp (PCHService/IPCHService) or both "
@@ -35,7 +36,8 @@ GOptionGroup *ratool_serve_rai_options(ServeRaiOptions *o)
         {"offers-disabled", 0, 0, G_OPTION_ARG_NONE, &o->offers_disabled,
          "Refuse every offer with ERROR_ACCESS_DISABLED_BY_POLICY", NULL},
         {"offer-lifetime", 0, 0, G_OPTION_ARG_INT, &o->offer_lifetime,
-         "How long an offer stays pending and blocks another for its session (default 600)",
+         "How long an offer stays pending and blocks another for its session (default 600; 0: "
+         "offers block nothing)",
          "SECONDS"},
         {"listener-port", 0, 0, G_OPTION_ARG_INT, &o->listener_port,
          "The Remote Assistance listener port put in connection strings (default: a random "
@@ -70,10 +72,10 @@ ServeRai *ratool_serve_rai_prepare(ServeRaiOptions *o, gboolean quiet, int *stat
         ratool_fail("serve: --flavor %s: use vista, xp or both", o->flavor);
         goto fail;
     }
-    if (o->offer_lifetime < 0 || o->listener_port < 0 || o->listener_port > 65535 ||
+    if (o->offer_lifetime < -1 || o->listener_port < 0 || o->listener_port > 65535 ||
         o->ping_period_ms < 0) {
-        ratool_fail("serve: --offer-lifetime, --listener-port and --ping-period must be positive "
-                    "(a port at most 65535)");
+        ratool_fail("serve: --offer-lifetime, --listener-port and --ping-period must not be "
+                    "negative (a port at most 65535)");
         goto fail;
     }
     if (o->seed != NULL)
@@ -158,7 +160,7 @@ void ratool_serve_rai_start(ServeRai *r, RaRpcServer *server, RaEpm *epm, guint1
     rc.flavor = r->flavor;
     rc.sessions = r->sessions;
     rc.offers_disabled = r->o->offers_disabled;
-    if (r->o->offer_lifetime > 0)
+    if (r->o->offer_lifetime >= 0)
         rc.offer_lifetime_s = (guint)r->o->offer_lifetime;
     rc.listener_port = (guint16)r->o->listener_port;
     rc.listener_addresses = (const char *const *)r->o->listener_addresses;

@@ -3,8 +3,7 @@
  * the MS-RAI classes - on its own thread and main context, listening on a free loopback port.
  * Used by test-rai-server, the fault-injection and capture tests and the serve/offer benchmark.
  *
- * The header is deliberately opaque (no rpc-server.h): tests that include ra/connstr.h cannot
- * also include ra/transport.h (both define RaTransport).
+ * The header is opaque (no rpc-server.h): tests see only the port, the log and the offers.
  */
 #ifndef RAI_TEST_SERVER_H
 #define RAI_TEST_SERVER_H

@@ -5,20 +5,30 @@
  * everything; running it checks nothing more.
  */
 #include "ra/accounts.h"
+#include "ra/actprop.h"
 #include "ra/arena.h"
 #include "ra/connstr.h"
 #include "ra/crypto.h"
+#include "ra/dcom-client.h"
+#include "ra/dcom-server.h"
+#include "ra/dcom.h"
 #include "ra/epm.h"
 #include "ra/error.h"
+#include "ra/idispatch.h"
 #include "ra/ndr.h"
 #include "ra/ntlmssp.h"
 #include "ra/oaut.h"
+#include "ra/offerstr.h"
 #include "ra/oxid.h"
 #include "ra/pdu.h"
+#include "ra/rai-client.h"
+#include "ra/rai-server.h"
 #include "ra/rpc-client.h"
 #include "ra/rpc-server.h"
+#include "ra/sessions.h"
 #include "ra/transport.h"
 #include "ra/uuid.h"
+#include "ra/xml.h"
 
 /* Both families of names are usable side by side. */
 gsize ra_headers_check_sizes(void);

@@ -8,11 +8,7 @@
  * hostile DCOM input (bogus OBJREFs, absurd activation property sizes, calls on released IPIDs).
  */
 #include "ra/actprop.h"
-/* ra/connstr.h and ra/transport.h (which the DCOM headers pull in) both name a type RaTransport;
- * connstr's is renamed in this file (the clash is reported to their owners). */
-#define RaTransport RaConnStrTransport
 #include "ra/connstr.h"
-#undef RaTransport
 #include "ra/dcom-client.h"
 #include "ra/idispatch.h"
 #include "rai-ndr.h"
@@ -20,9 +16,13 @@
 
 #include <string.h>
 
+/* Every interface of the server on one connection (alter_context), as impacket does. */
+static gboolean share_connections;
+
 static RaDcomClient *client_as(RaiTestServer *ts, const char *user, const char *password)
 {
     RaDcomClientConfig config = {0};
+    config.share_connections = share_connections;
     config.host = "127.0.0.1";
     config.port = rai_test_server_port(ts);
     config.auth.level = RA_AUTH_LEVEL_PKT_PRIVACY;
@@ -119,7 +119,7 @@ static void test_irasrv(void)
     g_assert_nonnull(parsed->kh);
     g_assert_cmpuint(strlen(parsed->kh), ==, 28); /* base64 of a SHA-1 */
     g_assert_cmpuint(strlen(parsed->id), ==, 64); /* base64 of 48 bytes */
-    const RaConnStrTransport *t = g_ptr_array_index(parsed->transports, 0);
+    const RaTransport *t = g_ptr_array_index(parsed->transports, 0);
     g_assert_cmpstr(t->id, ==, "1");
     const RaListener *l = g_ptr_array_index(t->listeners, 0);
     g_assert_cmpstr(l->name, ==, "127.0.0.1");
@@ -867,6 +867,27 @@ static void test_hostile(void)
     rai_test_server_stop(ts);
 }
 
+static void test_irasrv_shared(void)
+{
+    share_connections = TRUE;
+    test_irasrv();
+    share_connections = FALSE;
+}
+
+static void test_ipchservice_shared(void)
+{
+    share_connections = TRUE;
+    test_ipchservice();
+    share_connections = FALSE;
+}
+
+static void test_idispatch_shared(void)
+{
+    share_connections = TRUE;
+    test_idispatch();
+    share_connections = FALSE;
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -876,5 +897,8 @@ int main(int argc, char **argv)
     g_test_add_func("/rai-server/lifetime", test_lifetime);
     g_test_add_func("/rai-server/idispatch", test_idispatch);
     g_test_add_func("/rai-server/hostile", test_hostile);
+    g_test_add_func("/rai-server/shared-connections/irasrv", test_irasrv_shared);
+    g_test_add_func("/rai-server/shared-connections/ipchservice", test_ipchservice_shared);
+    g_test_add_func("/rai-server/shared-connections/idispatch", test_idispatch_shared);
     return g_test_run();
 }

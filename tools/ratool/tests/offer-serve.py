@@ -180,6 +180,18 @@ def main():
     finally:
         srv.stop()
 
+    # --offer-lifetime 0: an offer blocks no later one for its session.
+    srv = Server(ratool, testdata, "--offer-lifetime", "0")
+    try:
+        def lifetime_zero():
+            for iface in ("irasrv", "irasrv", "ipchservice", "ipchservice"):
+                rc, out, err = offer(ratool, srv, "--interface", iface, "--session", "1")
+                expect(rc, out, err, 0, "connection string")
+
+        case("--offer-lifetime 0: offers for a session never pending", lifetime_zero)
+    finally:
+        srv.stop()
+
     # Offers disabled by policy.
     srv = Server(ratool, testdata, "--offers-disabled")
     try:

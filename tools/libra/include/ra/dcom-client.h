@@ -30,7 +30,8 @@ typedef struct RaDcomClient RaDcomClient;
 /* A reference to one interface of a remote object: where to call it and with what ORPCTHIS. */
 struct RaOrpcBinding {
     RaDcomClient *owner;
-    RaRpcClient *client; /* the exporter's connection (owned by owner) */
+    RaRpcClient *client; /* the connection iid is bound on (owned by owner); NULL until the
+                          * first call binds it */
     guint16 context_id;  /* presentation context for iid on that connection */
     RaUuid iid;
     RaStdObjRef std;     /* OXID, OID, IPID and the public references we hold */
@@ -60,6 +61,14 @@ typedef struct {
     guint16 port;     /* activation port; 0 = 135 */
     RaRpcAuth auth;   /* credentials and level for every connection */
     guint timeout_ms; /* per connect/read/write; 0 = 30 s */
+    /*
+     * FALSE (the default): one connection per interface of a server, each with its one NTLM
+     * security context. TRUE: every interface of a server on one connection, added by
+     * alter_context with a fresh NTLM context each (as impacket does). Both are valid
+     * [MS-RPCE]; tshark 4.0 decrypts only the latest NTLM context of a TCP stream, so a sealed
+     * capture of shared connections shows the earlier contexts' calls as malformed.
+     */
+    gboolean share_connections;
     /* Optional: opens every connection instead of ra_rpc_client_connect() - e.g. over a socket
      * pair to a novice in the same process (`ratool capture`, ra/rig.h). */
     RaDcomConnectFunc connect;

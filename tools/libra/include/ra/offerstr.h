@@ -1,7 +1,6 @@
 /*
  * The strings a novice hands out and checks ([MS-RAI] 2.2.1, 2.2.2, 3.1.4.1.1), built on the
- * connection-string module (ra/connstr.h) behind an API of plain GLib types. (ra/connstr.h and
- * ra/transport.h both define RaTransport, so code that serves RPC cannot include connstr.h.)
+ * connection-string module (ra/connstr.h) behind an API of plain GLib types.
  *
  * Random values come from ra_random_bytes(): reproducible after ra_random_set_seed().
  */

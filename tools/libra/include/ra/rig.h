@@ -16,8 +16,6 @@
  * Any code built on ra/dcom-client.h (ra/rai-client.h's expert, or direct DCOM calls) with
  * ra_rig_dcom_config(): its `connect` function opens a socket pair to the novice instead of TCP.
  * Connections to another address or port are refused (RA_ERROR_IO), as a closed port would be.
- * Each connection's presentation contexts share its one NTLM security context
- * (ra_rpc_client_set_share_security), as Windows experts do.
  *
  * == Recording ==
  * The rig records a list of events: a connection opened (by the expert), one PDU sent (by either
@@ -84,7 +82,7 @@ void ra_rig_free(RaRig *rig);
 
 /*
  * Fills the host, port, connect function and timeout of a DCOM client configuration so that it
- * reaches the rig's novice (auth is left as it is).
+ * reaches the rig's novice (auth and the other fields are left as they are).
  */
 void ra_rig_dcom_config(RaRig *rig, RaDcomClientConfig *config);
 
@@ -140,7 +138,8 @@ const GPtrArray *ra_rig_connections(RaRig *rig);
  */
 gboolean ra_rig_play(RaRig *rig, RaCapture *capture, GError **error);
 
-/* What the novice did (from its servers' statistics), for tests and logs. */
+/* What the novice did (from its servers' statistics), for tests and logs; after
+ * ra_rig_finish(). */
 typedef struct {
     guint64 associations;
     guint64 calls;

@@ -48,15 +48,6 @@ void ra_rpc_client_set_max_frag(RaRpcClient *client, guint16 max_xmit, guint16 m
 void ra_rpc_client_set_bind_features(RaRpcClient *client, guint64 features);
 /* The features the server acknowledged (0 if none or not offered). */
 guint64 ra_rpc_client_get_bind_features(RaRpcClient *client);
-/*
- * With share = TRUE, a later bind (alter_context) with the same account and level uses the
- * security context the connection already established instead of a fresh NTLM handshake: the
- * alter_context carries no verifier and calls on the new presentation context are protected with
- * the first context's keys ([MS-RPCE] 3.3.1.5.2.2; what Windows clients do, and what lets tshark
- * decrypt a sealed conversation, which it cannot when handshakes interleave on one connection).
- * Default FALSE: a fresh handshake and a new auth_context_id for each bind, as impacket does.
- */
-void ra_rpc_client_set_share_security(RaRpcClient *client, gboolean share);
 /* Join an association group in the first bind (0 = a new one; default). */
 void ra_rpc_client_set_assoc_group(RaRpcClient *client, guint32 assoc_group_id);
 guint32 ra_rpc_client_get_assoc_group(RaRpcClient *client);
