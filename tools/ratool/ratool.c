@@ -18,6 +18,11 @@ typedef struct {
 static const RatoolCommand commands[] = {
     {"version", "print the version", ratool_version},
     {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
+    {"decode-invite", "show what an invitation file holds, decrypted with its password",
+     ratool_decode_invite},
+    {"make-invite", "write an invitation file for a connection string", ratool_make_invite},
+    {"decode-connstr", "decode a connection string (form 1 or 2)", ratool_decode_connstr},
+    {"decode-blob", "decode a help or expert blob (\"<len>;KEY=value...\")", ratool_decode_blob},
     {"offer", "offer Remote Assistance: get a connection string from a novice", ratool_offer},
 };
 
@@ -58,7 +63,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: ratool COMMAND [OPTIONS...]\n\ncommands:\n");
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`ratool COMMAND --help` describes a command; `man ratool` describes them all.\n");
+    fprintf(out,
+            "\n`ratool COMMAND --help` describes a command; `man ratool` describes them all.\n");
 }
 
 int main(int argc, char **argv)
