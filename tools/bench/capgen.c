@@ -12,6 +12,10 @@
  *       gap, default 1 s) until OUT holds N bytes of packets; streams, in constant memory but for
  *       IN itself (held once). Prints the copies, packets and bytes written.
  *
+ *   capgen frames IN OUT
+ *       writes IN's packets in the raw form of tools/fuzz/fuzz-analyze.c ('R', then for each
+ *       packet a big-endian u16 length, a RaLinkType byte and the bytes): fuzz seeds.
+ *
  * Ethernet frames with IPv4 or IPv6 and TCP are rewritten; others are copied as they are.
  * Output is pcapng (repeat --pcap: pcap). Exit status 0, 1 for unreadable input, 2 for usage.
  */
@@ -388,10 +392,39 @@ static int cmd_repeat(int argc, char **argv)
     return 0;
 }
 
+static int cmd_frames(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "capgen frames: IN OUT needed\n");
+        return 2;
+    }
+    GPtrArray *all = read_all(argv[1]);
+    GByteArray *out = g_byte_array_new();
+    g_byte_array_append(out, (const guint8 *)"R", 1);
+    for (guint i = 0; i < all->len; i++) {
+        Packet *k = g_ptr_array_index(all, i);
+        gsize len;
+        const guint8 *d = g_bytes_get_data(k->data, &len);
+        if (len > 0xffff)
+            continue;
+        guint8 head[3] = {(guint8)(len >> 8), (guint8)len, (guint8)k->link};
+        g_byte_array_append(out, head, 3);
+        g_byte_array_append(out, d, (guint)len);
+    }
+    GError *error = NULL;
+    if (!g_file_set_contents(argv[2], (const gchar *)out->data, out->len, &error)) {
+        fprintf(stderr, "capgen frames: %s\n", error->message);
+        return 1;
+    }
+    g_byte_array_unref(out);
+    g_ptr_array_unref(all);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: capgen rewrite|edit|repeat IN OUT [OPTIONS]\n");
+        fprintf(stderr, "usage: capgen rewrite|edit|repeat|frames IN OUT [OPTIONS]\n");
         return 2;
     }
     if (strcmp(argv[1], "rewrite") == 0)
@@ -400,6 +433,8 @@ int main(int argc, char **argv)
         return cmd_edit(argc - 1, argv + 1);
     if (strcmp(argv[1], "repeat") == 0)
         return cmd_repeat(argc - 1, argv + 1);
+    if (strcmp(argv[1], "frames") == 0)
+        return cmd_frames(argc - 1, argv + 1);
     fprintf(stderr, "capgen: unknown command %s\n", argv[1]);
     return 2;
 }
