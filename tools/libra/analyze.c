@@ -931,7 +931,9 @@ void ra_analyzer_packet(RaAnalyzer *an, const RaCapPacket *p)
 {
     an->stats.packets++;
     an->stats.bytes += p->len;
-    gint64 ts = p->ts_sec * G_GINT64_CONSTANT(1000000000) + p->ts_nsec;
+    /* Clamped so that differences of two times never overflow (files may say anything). */
+    gint64 sec = CLAMP(p->ts_sec, -G_GINT64_CONSTANT(4000000000), G_GINT64_CONSTANT(4000000000));
+    gint64 ts = sec * G_GINT64_CONSTANT(1000000000) + MIN(p->ts_nsec, 999999999u);
     if (an->stats.packets == 1)
         an->stats.first_ns = ts;
     an->stats.last_ns = MAX(an->stats.last_ns, ts);

@@ -68,7 +68,8 @@ struct RaDcomClient {
     GPtrArray *trace_slots; /* TraceSlot*, one per connection */
     guint64 set_id;
     guint16 ping_seq;
-    GArray *pinged_oids; /* guint64 already in the ping set */
+    GArray *pinged_oids;   /* guint64 already in the ping set */
+    GPtrArray *advertised; /* issue 7: gchar*, the last activation's string bindings */
 };
 
 const RaOrpcThis *ra_orpc_binding_orpcthis(const RaOrpcBinding *binding)
@@ -153,6 +154,7 @@ RaDcomClient *ra_dcom_client_new(const RaDcomClientConfig *config, GError **erro
     c->bindings = g_ptr_array_new();
     c->pinged_oids = g_array_new(FALSE, FALSE, sizeof(guint64));
     c->trace_slots = g_ptr_array_new_with_free_func(g_free);
+    c->advertised = g_ptr_array_new_with_free_func(g_free);
     c->activation = connect_to(c, c->host, c->port, error);
     if (c->activation == NULL) {
         ra_dcom_client_free(c);
@@ -201,6 +203,8 @@ void ra_dcom_client_free(RaDcomClient *c)
     g_array_unref(c->pinged_oids);
     if (c->trace_slots)
         g_ptr_array_unref(c->trace_slots);
+    if (c->advertised)
+        g_ptr_array_unref(c->advertised);
     if (c->password)
         memset(c->password, 0, strlen(c->password));
     memset(c->nt_hash, 0, sizeof c->nt_hash);
@@ -216,6 +220,12 @@ void ra_dcom_client_free(RaDcomClient *c)
 guint ra_dcom_client_n_connections(RaDcomClient *c)
 {
     return c->trace_slots->len;
+}
+
+guint ra_dcom_client_advertised(RaDcomClient *c, const char *const **bindings)
+{
+    *bindings = (const char *const *)c->advertised->pdata;
+    return c->advertised->len;
 }
 
 const RaDcomExporterInfo *ra_dcom_client_exporter(RaDcomClient *c)
@@ -546,6 +556,11 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
     c->info.ipid_rem_unknown = rr->ipid_rem_unknown;
     c->info.authn_hint = rr->authn_hint;
     c->info.server_version = rr->server_version;
+    /* issue 7: what the exporter advertises, kept before connecting (ra_dcom_client_advertised). */
+    g_ptr_array_set_size(c->advertised, 0);
+    for (guint i = 0; i < rr->oxid_bindings->n_strings; i++)
+        if (rr->oxid_bindings->strings[i].tower_id == RA_TOWERID_NCACN_IP_TCP)
+            g_ptr_array_add(c->advertised, g_strdup(rr->oxid_bindings->strings[i].address));
     Exporter *e = find_exporter(c, rr->oxid);
     if (e == NULL)
         e = add_exporter(c, rr->oxid, rr->oxid_bindings, &rr->ipid_rem_unknown, rr->authn_hint,

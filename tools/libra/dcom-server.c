@@ -228,12 +228,19 @@ static void call_bindings(const RaDcomServer *s, const RaRpcCall *rpc, RaArena *
 {
     guint16 port = s->config.exporter_port != 0 ? s->config.exporter_port : rpc->local_port;
     memset(dsa, 0, sizeof *dsa);
+    const char *const *extra = s->config.extra_bindings; /* issue 7 */
     dsa->n_strings = 1;
-    dsa->strings = ra_arena_new0(arena, RaStringBinding);
+    while (extra != NULL && extra[dsa->n_strings - 1] != NULL)
+        dsa->n_strings++;
+    dsa->strings = ra_arena_alloc_n(arena, dsa->n_strings, sizeof(RaStringBinding));
     dsa->strings[0].tower_id = RA_TOWERID_NCACN_IP_TCP;
     gchar *addr = g_strdup_printf("%s[%u]", rpc->local_address ? rpc->local_address : "", port);
     dsa->strings[0].address = ra_arena_strdup(arena, addr);
     g_free(addr);
+    for (guint i = 1; i < dsa->n_strings; i++) {
+        dsa->strings[i].tower_id = RA_TOWERID_NCACN_IP_TCP;
+        dsa->strings[i].address = ra_arena_strdup(arena, extra[i - 1]);
+    }
     dsa->n_security = 1;
     dsa->security = ra_arena_new0(arena, RaSecurityBinding);
     dsa->security[0].authn_svc = RA_AUTH_TYPE_WINNT;

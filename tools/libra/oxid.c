@@ -438,15 +438,25 @@ static gboolean pull_done(RaRpcCall *call, RaNdrPull *in)
  * The bindings of an exporter as this client sees it: "<the address it connected to>[port]"
  * over ncacn_ip_tcp, and NTLM as the security binding (no SPN).
  */
-static void push_bindings(RaNdrPush *out, const RaRpcCall *call, guint16 port)
+static void push_bindings(RaNdrPush *out, const RaRpcCall *call, guint16 port,
+                          const char *const *extra)
 {
     gchar *addr = g_strdup_printf("%s[%u]", call->local_address ? call->local_address : "",
                                   port != 0 ? port : call->local_port);
-    RaStringBinding sb = {RA_TOWERID_NCACN_IP_TCP, addr};
+    guint n_strings = 1;
+    while (extra != NULL && extra[n_strings - 1] != NULL)
+        n_strings++;
+    RaStringBinding *sb = g_new0(RaStringBinding, n_strings);
+    sb[0] = (RaStringBinding){RA_TOWERID_NCACN_IP_TCP, addr};
+    for (guint i = 1; i < n_strings; i++) /* issue 7: RaOxidConfig.extra_bindings */
+        sb[i] = (RaStringBinding){RA_TOWERID_NCACN_IP_TCP, g_strdup(extra[i - 1])};
     static gchar no_spn[] = "";
     RaSecurityBinding sec = {RA_AUTH_TYPE_WINNT, no_spn};
-    RaDualStringArray dsa = {1, &sb, 1, &sec};
+    RaDualStringArray dsa = {n_strings, sb, 1, &sec};
     GBytes *packed = ra_dsa_build(&dsa, NULL);
+    for (guint i = 1; i < n_strings; i++)
+        g_free(sb[i].address);
+    g_free(sb);
     g_free(addr);
     if (packed == NULL) {
         ra_ndr_push_fail(out, RA_ERROR_MALFORMED, "cannot encode the bindings");
@@ -494,7 +504,7 @@ static guint32 op_resolve(RaOxidResolver *r, RaRpcCall *call, gboolean v2)
     else if (n_protseqs > 0 && !tcp)
         status = RA_OR_INVALID_OXID; /* no binding in a protocol the client speaks */
     if (status == 0) {
-        push_bindings(out, call, o->port);
+        push_bindings(out, call, o->port, r->config.extra_bindings);
         ra_ndr_push_uuid(out, &o->ipid_rem_unknown);
         ra_ndr_push_u32(out, o->authn_hint);
     } else {
@@ -635,7 +645,7 @@ static guint32 op_server_alive2(RaOxidResolver *r, RaRpcCall *call)
     g_autoptr(RaNdrPush) out = ra_ndr_push_new();
     ra_ndr_push_u16(out, r->config.com_major);
     ra_ndr_push_u16(out, r->config.com_minor);
-    push_bindings(out, call, 0);
+    push_bindings(out, call, 0, r->config.extra_bindings);
     ra_ndr_push_u32(out, 0); /* pReserved */
     ra_ndr_push_u32(out, 0);
     return finish(call, out);

@@ -51,6 +51,10 @@ GOptionGroup *ratool_serve_rai_options(ServeRaiOptions *o)
          "Make every random value (keys, identifiers, NTLM challenges) reproducible: for tests "
          "and captures only",
          "TEXT"},
+        {"advertise-binding", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->advertise_bindings,
+         "Also advertise this string binding in activation and OXID resolution answers, "
+         "whether or not anything listens there (repeatable; to test `ratool probe`)",
+         "ADDR[PORT]"},
         {"ping-period", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &o->ping_period_ms,
          "DCOM ping period in milliseconds (default 120000)", "MS"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -77,6 +81,16 @@ ServeRai *ratool_serve_rai_prepare(ServeRaiOptions *o, gboolean quiet, int *stat
         ratool_fail("serve: --offer-lifetime, --listener-port and --ping-period must not be "
                     "negative (a port at most 65535)");
         goto fail;
+    }
+    for (guint i = 0; o->advertise_bindings != NULL && o->advertise_bindings[i] != NULL; i++) {
+        const char *b = o->advertise_bindings[i];
+        const char *open = strchr(b, '[');
+        gsize n = strlen(b);
+        if (open == NULL || open == b || n < 3 || b[n - 1] != ']' || open + 1 == b + n - 1 ||
+            strspn(open + 1, "0123456789") != (gsize)(b + n - 1 - open - 1)) {
+            ratool_fail("serve: --advertise-binding %s: use ADDR[PORT], e.g. 127.0.0.1[9]", b);
+            goto fail;
+        }
     }
     if (o->seed != NULL)
         ra_random_set_seed(o->seed);
@@ -154,6 +168,7 @@ void ratool_serve_rai_start(ServeRai *r, RaRpcServer *server, RaEpm *epm, guint1
     dc.epm = epm;
     dc.log = log;
     dc.log_user_data = log_user_data;
+    dc.extra_bindings = (const char *const *)r->o->advertise_bindings;
     r->dcom = ra_dcom_server_new(&dc, port);
     RaRaiServerConfig rc;
     ra_rai_server_config_init(&rc);
@@ -173,6 +188,7 @@ void ratool_serve_rai_resolver_config(ServeRai *r, RaOxidConfig *config)
 {
     config->oid_expired = ra_dcom_server_oid_expired;
     config->user_data = r->dcom;
+    config->extra_bindings = (const char *const *)r->o->advertise_bindings;
     if (r->o->ping_period_ms > 0)
         config->ping_period_ms = (guint)r->o->ping_period_ms;
 }
@@ -217,6 +233,7 @@ void ratool_serve_rai_options_clear(ServeRaiOptions *o)
     g_free(o->flavor);
     g_free(o->sessions);
     g_strfreev(o->listener_addresses);
+    g_strfreev(o->advertise_bindings);
     g_free(o->seed);
     memset(o, 0, sizeof *o);
 }

@@ -1,10 +1,11 @@
 /*
  * The DCOM and MS-RAI part of `ratool serve` (issue 5): its options (--flavor, --sessions,
- * --offers-disabled, --offer-lifetime, --listener-port, --listener-address, --seed and the
- * hidden --ping-period for tests), the DCOM object exporter with the novice's classes, and the
- * printing of offers and refusals. ratool-serve.c (the RPC layer) calls these in order:
- *   options -> parse -> ratool_serve_rai_prepare() -> RPC server, endpoint mapper ->
- *   ratool_serve_rai_start() -> resolver config -> resolver -> ratool_serve_rai_attach() -> loop
+ * --offers-disabled, --offer-lifetime, --listener-port, --listener-address, --seed, the
+ * hidden --ping-period for tests and issue 7's --advertise-binding), the DCOM object exporter with
+ * the novice's classes, and the printing of offers and refusals. ratool-serve.c (the RPC layer)
+ * calls these in order: options -> parse -> ratool_serve_rai_prepare() -> RPC server, endpoint
+ * mapper -> ratool_serve_rai_start() -> resolver config -> resolver -> ratool_serve_rai_attach() ->
+ * loop
  *   -> ratool_serve_rai_free().
  */
 #ifndef RATOOL_SERVE_RAI_H
@@ -25,6 +26,7 @@ typedef struct {
     gchar **listener_addresses;
     gchar *seed;
     gint ping_period_ms;
+    gchar **advertise_bindings; /* issue 7: --advertise-binding */
 } ServeRaiOptions;
 
 typedef struct ServeRai ServeRai;

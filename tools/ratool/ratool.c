@@ -22,6 +22,7 @@ static const RatoolCommand commands[] = {
     {"capture", "write reference captures (our novice and expert in one process)", ratool_capture},
     {"analyze", "tell what happened to each offer in a capture, with causes and remedies",
      ratool_analyze},
+    {"probe", "check a novice live, step by step, and say what to fix", ratool_probe},
     {"decode-invite", "show what an invitation file holds, decrypted with its password",
      ratool_decode_invite},
     {"make-invite", "write an invitation file for a connection string", ratool_make_invite},

@@ -30,7 +30,8 @@ int ratool_version(int argc, char **argv);
 int ratool_serve(int argc, char **argv);
 int ratool_offer(int argc, char **argv);
 int ratool_capture(int argc, char **argv);
-int ratool_analyze(int argc, char **argv); /* ratool-analyze.c */
+int ratool_analyze(int argc, char **argv);        /* ratool-analyze.c */
+int ratool_probe(int argc, char **argv);          /* ratool-probe.c */
 int ratool_decode_invite(int argc, char **argv);  /* ratool-decode-invite.c */
 int ratool_make_invite(int argc, char **argv);    /* ratool-make-invite.c */
 int ratool_decode_connstr(int argc, char **argv); /* ratool-decode-connstr.c */

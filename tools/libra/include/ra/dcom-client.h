@@ -116,6 +116,14 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *client, const RaUuid *clsi
                                         RaOrpcBinding **binding, guint32 *hresult, GError **error);
 const RaDcomExporterInfo *ra_dcom_client_exporter(RaDcomClient *client);
 
+/*
+ * issue 7 (`ratool probe`): the ncacn_ip_tcp string bindings ("ADDR[PORT]") the last successful
+ * activation advertised for the object exporter, recorded before the client connects to one of
+ * them - so also when that connection fails. Returns how many; *bindings is owned by the client,
+ * valid until the next activation.
+ */
+guint ra_dcom_client_advertised(RaDcomClient *client, const char *const **bindings);
+
 /* IRemUnknown2::RemQueryInterface for one more interface of the object behind `of`. */
 gboolean ra_dcom_client_query_interface(RaDcomClient *client, RaOrpcBinding *of, const RaUuid *iid,
                                         RaOrpcBinding **binding, guint32 *hresult, GError **error);

@@ -92,6 +92,10 @@ typedef struct {
      * port). A server with an object-exporter port of its own, as Windows has (a dynamic port),
      * sets it and takes object calls there too; `ratool capture` does. */
     guint16 exporter_port;
+    /* issue 7: more ncacn_ip_tcp string bindings ("ADDR[PORT]", NULL-terminated, borrowed)
+     * appended to the exporter's own in activation replies and OBJREFs (`ratool serve
+     * --advertise-binding`). */
+    const char *const *extra_bindings;
 } RaDcomServerConfig;
 
 void ra_dcom_server_config_init(RaDcomServerConfig *config);

@@ -90,6 +90,10 @@ typedef struct {
     guint max_sets;       /* default 4096 */
     RaOidExpiredFunc oid_expired;
     gpointer user_data;
+    /* issue 7: more ncacn_ip_tcp string bindings ("ADDR[PORT]", NULL-terminated, borrowed)
+     * appended to those of every ResolveOxid2 and ServerAlive2 answer - `ratool serve
+     * --advertise-binding`, to show `ratool probe` an advertised binding nothing listens on. */
+    const char *const *extra_bindings;
 } RaOxidConfig;
 
 void ra_oxid_config_init(RaOxidConfig *config);
