@@ -19,7 +19,7 @@ jobs=${JOBS:-$(nproc)}
 # Everything the build, the tests and the main job use, as Debian 12 packages.
 packages="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   libglib2.0-dev libxml2-dev libssl-dev libwireshark-dev libwiretap-dev tshark wireshark-common
-  python3 python3-impacket freerdp2-dev util-linux"
+  python3 python3-impacket freerdp2-dev util-linux groff-base"
 
 install_missing() {
     missing=""

@@ -168,20 +168,36 @@ gboolean ra_hmacv(RaDigest alg, const void *key, gsize key_len, const RaBuf *par
     return ok ? TRUE : openssl_failed(error, "HMAC");
 }
 
+/* Ciphers are fetched once too (a fetch costs more than a short RC4 or AES operation). */
+typedef enum { CIPHER_RC4, CIPHER_AES_128_CBC } CipherId;
+
+static EVP_CIPHER *fetch_cipher(CipherId id, GError **error)
+{
+    static const char *const names[] = {"RC4", "AES-128-CBC"};
+    static EVP_CIPHER *cache[G_N_ELEMENTS(names)];
+    static GMutex lock;
+    OSSL_LIB_CTX *ctx = get_libctx(error);
+    if (ctx == NULL)
+        return NULL;
+    g_mutex_lock(&lock);
+    if (cache[id] == NULL)
+        cache[id] = EVP_CIPHER_fetch(ctx, names[id], NULL);
+    EVP_CIPHER *cipher = cache[id];
+    g_mutex_unlock(&lock);
+    if (cipher == NULL)
+        openssl_failed(error, names[id]);
+    return cipher;
+}
+
 struct RaRc4 {
     EVP_CIPHER_CTX *ctx;
 };
 
 RaRc4 *ra_rc4_new(const guint8 *key, gsize key_len, GError **error)
 {
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
+    EVP_CIPHER *cipher = fetch_cipher(CIPHER_RC4, error);
+    if (cipher == NULL)
         return NULL;
-    EVP_CIPHER *cipher = EVP_CIPHER_fetch(ctx, "RC4", NULL);
-    if (cipher == NULL) {
-        openssl_failed(error, "RC4");
-        return NULL;
-    }
     RaRc4 *rc4 = g_new0(RaRc4, 1);
     rc4->ctx = EVP_CIPHER_CTX_new();
     unsigned int klen = (unsigned int)key_len;
@@ -192,7 +208,6 @@ RaRc4 *ra_rc4_new(const guint8 *key, gsize key_len, GError **error)
     gboolean ok = rc4->ctx != NULL && key_len > 0 && key_len <= 256 &&
                   EVP_EncryptInit_ex2(rc4->ctx, cipher, NULL, NULL, params) == 1 &&
                   EVP_EncryptInit_ex2(rc4->ctx, NULL, key, NULL, NULL) == 1;
-    EVP_CIPHER_free(cipher);
     if (!ok) {
         openssl_failed(error, "RC4 key setup");
         ra_rc4_free(rc4);
@@ -231,12 +246,9 @@ gboolean ra_aes128_cbc(gboolean encrypt, const guint8 key[16], const guint8 iv[1
                     "AES-CBC input of %" G_GSIZE_FORMAT " bytes is not whole 16-byte blocks", len);
         return FALSE;
     }
-    OSSL_LIB_CTX *ctx = get_libctx(error);
-    if (ctx == NULL)
-        return FALSE;
-    EVP_CIPHER *cipher = EVP_CIPHER_fetch(ctx, "AES-128-CBC", NULL);
+    EVP_CIPHER *cipher = fetch_cipher(CIPHER_AES_128_CBC, error);
     if (cipher == NULL)
-        return openssl_failed(error, "AES-128-CBC");
+        return FALSE;
     EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
     int got = 0, fin = 0;
     gboolean ok = cctx != NULL &&
@@ -245,7 +257,6 @@ gboolean ra_aes128_cbc(gboolean encrypt, const guint8 key[16], const guint8 iv[1
                   EVP_CipherUpdate(cctx, out, &got, in, (int)len) == 1 &&
                   EVP_CipherFinal_ex(cctx, out + got, &fin) == 1 && (gsize)(got + fin) == len;
     EVP_CIPHER_CTX_free(cctx);
-    EVP_CIPHER_free(cipher);
     return ok ? TRUE : openssl_failed(error, "AES-128-CBC");
 }
 

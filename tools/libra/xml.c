@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/dict.h>
 #include <libxml/xmlerror.h>
 
 /* What the libxml2 callbacks found, reached through ctxt->_private. */
@@ -69,6 +70,42 @@ static void on_internal_subset(void *user_data, const xmlChar *name, const xmlCh
     ParseState *st = ctxt->_private;
     st->has_dtd = TRUE;
     xmlStopParser(ctxt);
+}
+
+/*
+ * One parser context per thread, reset between documents: creating a context (its dictionary,
+ * buffers and tables) costs more than parsing a connection string.
+ */
+static void free_parser(gpointer ctxt)
+{
+    xmlFreeParserCtxt(ctxt);
+}
+
+static GPrivate thread_parser_key = G_PRIVATE_INIT(free_parser);
+
+/* The context's dictionary keeps every name it has seen: start afresh before it grows large. */
+#define PARSER_DICT_LIMIT 4096
+
+static xmlParserCtxtPtr thread_parser(void)
+{
+    xmlParserCtxtPtr ctxt = g_private_get(&thread_parser_key);
+    if (ctxt != NULL && xmlDictSize(ctxt->dict) > PARSER_DICT_LIMIT) {
+        g_private_set(&thread_parser_key, NULL);
+        xmlFreeParserCtxt(ctxt);
+        ctxt = NULL;
+    }
+    if (ctxt == NULL) {
+        ctxt = xmlNewParserCtxt();
+        if (ctxt == NULL)
+            return NULL;
+        ctxt->sax->serror = on_error;
+        ctxt->sax->internalSubset = on_internal_subset;
+        ctxt->sax->externalSubset = NULL;
+        ctxt->sax->resolveEntity = NULL;
+        ctxt->sax->entityDecl = NULL;
+        g_private_set(&thread_parser_key, ctxt);
+    }
+    return ctxt;
 }
 
 static void node_free(RaXmlNode *node);
@@ -227,6 +264,14 @@ RaXmlDocument *ra_xml_parse(const char *text, gsize len, RaXmlFlags flags, GErro
         return NULL;
     }
 
+    const char *bad = NULL;
+    if (!g_utf8_validate_len(text, len, &bad)) {
+        /* Checked here so that libxml2 never guesses another encoding from the first bytes. */
+        g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
+                    "XML text is not UTF-8 (byte 0x%02X at offset %" G_GSIZE_FORMAT ")",
+                    (guchar)*bad, (gsize)(bad - text) + bom);
+        return NULL;
+    }
     GArray *inserted = g_array_new(FALSE, FALSE, sizeof(guint));
     GString *repaired = NULL;
     if (flags & RA_XML_REPAIR_ATTRIBUTE_SPACE)
@@ -238,11 +283,21 @@ RaXmlDocument *ra_xml_parse(const char *text, gsize len, RaXmlFlags flags, GErro
                      .inserted = (const guint *)(void *)inserted->data,
                      .n_inserted = inserted->len};
     RaXmlDocument *result = NULL;
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, (int)buf_len);
-    if (ctxt == NULL) {
+    xmlParserCtxtPtr ctxt = thread_parser();
+    if (ctxt != NULL)
+        xmlCtxtReset(ctxt);
+    xmlParserInputBufferPtr input =
+        /* (a copy: libxml2 2.9.14 misreads long attribute values from CreateStatic buffers) */
+        ctxt ? xmlParserInputBufferCreateMem(buf, (int)buf_len, XML_CHAR_ENCODING_NONE) : NULL;
+    xmlParserInputPtr stream =
+        input ? xmlNewIOInputStream(ctxt, input, XML_CHAR_ENCODING_NONE) : NULL;
+    if (stream == NULL) {
+        if (input != NULL)
+            xmlFreeParserInputBuffer(input);
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED, "libxml2 cannot create a parser");
         goto out;
     }
+    inputPush(ctxt, stream);
     /*
      * No network, no DTD loading, no entity substitution, errors to our handler only, and the
      * declared encoding ignored (the buffer is UTF-8 whatever it claims: invitations written by
@@ -251,13 +306,9 @@ RaXmlDocument *ra_xml_parse(const char *text, gsize len, RaXmlFlags flags, GErro
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                 XML_PARSE_IGNORE_ENC | XML_PARSE_BIG_LINES);
     ctxt->_private = &st;
-    ctxt->sax->serror = on_error;
-    ctxt->sax->internalSubset = on_internal_subset;
-    ctxt->sax->externalSubset = NULL;
-    ctxt->sax->resolveEntity = NULL;
-    ctxt->sax->entityDecl = NULL;
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
     xmlParseDocument(ctxt);
+    ctxt->_private = NULL;
 
     xmlDocPtr doc = ctxt->myDoc;
     ctxt->myDoc = NULL;
@@ -281,7 +332,7 @@ RaXmlDocument *ra_xml_parse(const char *text, gsize len, RaXmlFlags flags, GErro
                 (guint)original_offset(&st, g_array_index(inserted, guint, 0)) + (guint)bom;
     }
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
+    xmlCtxtReset(ctxt); /* drop the input now, not at the next parse */
 out:
     g_free(st.first_message);
     g_array_unref(inserted);

@@ -10,15 +10,21 @@
  * Exit status: 0 a connection string was obtained; 1 the novice refused or the exchange failed
  * (wrong password, not a helper, ERROR_CANNOT_MAKE, unreachable, ...); 2 bad usage.
  */
+#include "cliutil.h"
+#include "print.h"
 #include "ratool.h"
 
-#include "ra/rai-client.h"
 #include "ra/connstr.h"
+#include "ra/invite.h"
+#include "ra/rai-client.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+
+/* DtLength of --invite-out's invitation: Windows' default, six hours. */
+#define INVITE_MINUTES 360
 
 typedef struct {
     gint port;
@@ -28,6 +34,7 @@ typedef struct {
     gint64 session;
     gchar *invite_out;
     gchar *invite_password;
+    gchar *invite_password_file;
     gboolean json;
     gchar *level;
     gchar *trace;
@@ -99,89 +106,183 @@ static const char *state_name(gint state)
     return state <= 10 ? names[state] : "out of range";
 }
 
-static void print_parsed(GString *out, int version, const char *text)
+/* The connection string parsed (NULL with *error when it does not parse). */
+typedef struct {
+    RaConnStr1 *cs1;
+    RaConnStr2 *cs2;
+    gchar *error;
+} Parsed;
+
+static void parse_cs(int version, const char *text, Parsed *p)
 {
     GError *error = NULL;
-    if (version == 2) {
-        RaConnStr2 *cs = ra_connstr2_parse(text, strlen(text), &error);
-        if (cs == NULL) {
-            g_string_append_printf(out, "warning: the connection string does not parse: %s\n",
-                                   error->message);
-            g_error_free(error);
-            return;
-        }
-        g_string_append_printf(out, "cs2.A.KH: %s\n", cs->kh ? cs->kh : "");
-        if (cs->kh2)
-            g_string_append_printf(out, "cs2.A.KH2: %s\n", cs->kh2);
-        g_string_append_printf(out, "cs2.A.ID: %s\n", cs->id ? cs->id : "");
-        guint n = 0;
-        for (guint t = 0; t < cs->transports->len; t++) {
-            const RaTransport *tr = g_ptr_array_index(cs->transports, t);
-            g_string_append_printf(out, "cs2.T: ID=%s SID=%s\n", tr->id ? tr->id : "",
-                                   tr->sid ? tr->sid : "");
-            for (guint l = 0; l < tr->listeners->len; l++) {
-                const RaListener *li = g_ptr_array_index(tr->listeners, l);
-                g_string_append_printf(out, "cs2.L[%u]: P=%s N=%s\n", n++,
-                                       li->port_text ? li->port_text : "",
-                                       li->name ? li->name : "");
-            }
-        }
-        for (guint i = 0; i < cs->warnings->len; i++)
-            g_string_append_printf(
-                out, "warning: %s\n",
-                ((RaConnStrWarning *)g_ptr_array_index(cs->warnings, i))->message);
-        ra_connstr2_free(cs);
-    } else {
-        RaConnStr1 *cs = ra_connstr1_parse(text, strlen(text), &error);
-        if (cs == NULL) {
-            g_string_append_printf(out, "warning: the connection string does not parse: %s\n",
-                                   error->message);
-            g_error_free(error);
-            return;
-        }
-        g_string_append_printf(out,
-                               "cs1.ProtocolVersion: %s\ncs1.protocolType: %s\n"
-                               "cs1.machineAddressList: %s\ncs1.assistantAccountPwd: %s\n"
-                               "cs1.RASessionID: %s\ncs1.RASessionName: %s\n"
-                               "cs1.RASessionPwd: %s\ncs1.protocolSpecificParms: %s\n",
-                               cs->protocol_version, cs->protocol_type, cs->machine_address_list,
-                               cs->assistant_account_pwd, cs->ra_session_id, cs->ra_session_name,
-                               cs->ra_session_pwd, cs->protocol_specific_parms);
-        for (guint i = 0; i < cs->addresses->len; i++) {
-            const RaAddress *a = g_ptr_array_index(cs->addresses, i);
-            g_string_append_printf(out, "cs1.address[%u]: %s port %u\n", i, a->host, a->port);
-        }
-        for (guint i = 0; i < cs->warnings->len; i++)
-            g_string_append_printf(
-                out, "warning: %s\n",
-                ((RaConnStrWarning *)g_ptr_array_index(cs->warnings, i))->message);
-        ra_connstr1_free(cs);
+    memset(p, 0, sizeof *p);
+    if (version == 2)
+        p->cs2 = ra_connstr2_parse(text, strlen(text), &error);
+    else
+        p->cs1 = ra_connstr1_parse(text, strlen(text), &error);
+    if (error) {
+        p->error = g_strdup(error->message);
+        g_error_free(error);
     }
 }
 
-static void print_result(const RaRaiOfferResult *r, const char *host, guint16 port)
+static void parsed_clear(Parsed *p)
 {
-    GString *out = g_string_new(NULL);
-    g_string_append_printf(out, "novice: %s port %u\n", host, port);
-    g_string_append_printf(out, "interface: %s\n", r->interface);
+    ra_connstr1_free(p->cs1);
+    ra_connstr2_free(p->cs2);
+    g_free(p->error);
+}
+
+/* What --invite-out wrote. */
+typedef struct {
+    const char *file;
+    gsize bytes;
+    int type;
+    const char *username;
+    gchar *passstub;
+    gint64 created;
+    guint minutes;
+} Invitation;
+
+/* Every value that comes from the novice goes through ratool_append_line*(): control characters
+ * are shown escaped, so a hostile novice cannot rewrite the terminal. */
+static void print_text(GString *out, const RaRaiOfferResult *r, const char *host, guint16 port,
+                       const Parsed *p, const Invitation *inv)
+{
+    ratool_append_linef(out, "novice", "%s port %u", host, port);
+    ratool_append_line(out, "interface", r->interface);
     if (r->fallback_reason)
-        g_string_append_printf(out, "fallback: IRASrv failed: %s\n", r->fallback_reason);
-    g_string_append_printf(out, "exporter: %s (OXID 0x%016" G_GINT64_MODIFIER "x, COM %u.%u)\n",
-                           r->exporter.binding ? r->exporter.binding : "?", r->exporter.oxid,
-                           r->exporter.server_version.major, r->exporter.server_version.minor);
+        ratool_append_linef(out, "fallback", "IRASrv failed: %s", r->fallback_reason);
+    ratool_append_linef(out, "exporter", "%s (OXID 0x%016" G_GINT64_MODIFIER "x, COM %u.%u)",
+                        r->exporter.binding ? r->exporter.binding : "?", r->exporter.oxid,
+                        r->exporter.server_version.major, r->exporter.server_version.minor);
     for (guint i = 0; i < r->sessions->len; i++) {
         const RaRaiExpertSession *s = g_ptr_array_index(r->sessions, i);
         const char *st = state_name(s->state);
         gboolean usable = *s->domain && *s->user;
-        g_string_append_printf(out, "session[%u]: %u %s\\%s%s%s%s%s\n", i, s->id, s->domain,
-                               s->user, st ? " " : "", st ? st : "",
-                               usable ? "" : " (no domain or user: ignored)",
-                               s == r->chosen ? " (chosen)" : "");
+        g_autofree gchar *key = g_strdup_printf("session[%u]", i);
+        ratool_append_linef(out, key, "%u %s\\%s%s%s%s%s", s->id, s->domain, s->user, st ? " " : "",
+                            st ? st : "", usable ? "" : " (no domain or user: ignored)",
+                            s == r->chosen ? " (chosen)" : "");
     }
-    g_string_append_printf(out, "connection string %d: %s\n", r->version, r->connection_string);
-    print_parsed(out, r->version, r->connection_string);
-    fputs(out->str, stdout);
-    g_string_free(out, TRUE);
+    g_autofree gchar *key = g_strdup_printf("connection string %d", r->version);
+    ratool_append_line(out, key, r->connection_string);
+    if (p->error)
+        ratool_append_linef(out, "warning", "the connection string does not parse: %s", p->error);
+    if (p->cs2) {
+        ratool_print_cs2(out, p->cs2);
+        ratool_print_connstr_warnings(out, p->cs2->warnings);
+    }
+    if (p->cs1) {
+        ratool_print_cs1(out, p->cs1);
+        ratool_print_connstr_warnings(out, p->cs1->warnings);
+    }
+    if (inv) {
+        g_autofree gchar *expires = ratool_time_text(inv->created + (gint64)inv->minutes * 60);
+        ratool_append_linef(out, "invitation", "%s (type %d, %" G_GSIZE_FORMAT " bytes)", inv->file,
+                            inv->type, inv->bytes);
+        ratool_append_line(out, "invitation.USERNAME", inv->username);
+        ratool_append_line(out, "invitation.PassStub", inv->passstub);
+        ratool_append_line(out, "invitation.expires", expires);
+    }
+}
+
+/* The JSON object of `ratool offer --json` (keys documented in docs/ratool.1, JSON OUTPUT). */
+static void print_json(RatoolJson *j, const RaRaiOfferResult *r, const char *host, guint16 port,
+                       const Parsed *p, const Invitation *inv)
+{
+    ratool_json_begin_object(j, NULL);
+    ratool_json_begin_object(j, "novice");
+    ratool_json_string(j, "host", host);
+    ratool_json_int(j, "port", port);
+    ratool_json_end_object(j);
+    ratool_json_string(j, "interface", r->interface);
+    ratool_json_string(j, "fallback_reason", r->fallback_reason);
+    ratool_json_begin_object(j, "exporter");
+    ratool_json_string(j, "binding", r->exporter.binding);
+    g_autofree gchar *oxid = g_strdup_printf("0x%016" G_GINT64_MODIFIER "x", r->exporter.oxid);
+    ratool_json_string(j, "oxid", oxid);
+    g_autofree gchar *com = g_strdup_printf("%u.%u", r->exporter.server_version.major,
+                                            r->exporter.server_version.minor);
+    ratool_json_string(j, "com_version", com);
+    ratool_json_end_object(j);
+    ratool_json_begin_array(j, "sessions");
+    for (guint i = 0; i < r->sessions->len; i++) {
+        const RaRaiExpertSession *s = g_ptr_array_index(r->sessions, i);
+        ratool_json_begin_object(j, NULL);
+        ratool_json_int(j, "id", s->id);
+        ratool_json_string(j, "domain", s->domain);
+        ratool_json_string(j, "user", s->user);
+        ratool_json_string(j, "state", state_name(s->state));
+        ratool_json_bool(j, "usable", *s->domain && *s->user);
+        ratool_json_bool(j, "chosen", s == r->chosen);
+        ratool_json_end_object(j);
+    }
+    ratool_json_end_array(j);
+    ratool_json_int(j, "version", r->version);
+    ratool_json_string(j, "text", r->connection_string);
+    if (p->cs2)
+        ratool_json_cs2(j, "connection_string", r->connection_string, p->cs2);
+    else if (p->cs1)
+        ratool_json_cs1(j, "connection_string", r->connection_string, p->cs1);
+    else
+        ratool_json_null(j, "connection_string");
+    ratool_json_string(j, "parse_error", p->error);
+    if (inv) {
+        ratool_json_begin_object(j, "invitation");
+        ratool_json_string(j, "file", inv->file);
+        ratool_json_int(j, "bytes", (gint64)inv->bytes);
+        ratool_json_int(j, "type", inv->type);
+        ratool_json_string(j, "username", inv->username);
+        ratool_json_string(j, "passstub", inv->passstub);
+        ratool_json_time(j, "created", inv->created);
+        ratool_json_int(j, "valid_minutes", inv->minutes);
+        ratool_json_time(j, "expires", inv->created + (gint64)inv->minutes * 60);
+        ratool_json_end_object(j);
+    } else {
+        ratool_json_null(j, "invitation");
+    }
+    ratool_json_end_object(j);
+}
+
+/*
+ * --invite-out: an invitation file for the connection string, as make-invite writes it: type 2
+ * (LHTICKET and RCTICKET) for a Connection String 2, type 1 (RCTICKET) for a Connection String 1;
+ * USERNAME is the user of the session chosen. The file must read back.
+ */
+static gboolean write_invitation(const RaRaiOfferResult *r, const char *path, const char *password,
+                                 Invitation *inv, GError **error)
+{
+    ratool_seed_random_from_env();
+    RaInviteSpec spec = {
+        .type = r->version == 2 ? 2 : 1,
+        .connstr = r->connection_string,
+        .password = password,
+        .username = r->chosen && *r->chosen->user ? r->chosen->user : "Novice",
+        .start = ratool_now(),
+        .length_minutes = INVITE_MINUTES,
+    };
+    gchar *passstub = NULL;
+    g_autoptr(GBytes) file = ra_invite_build(&spec, &passstub, error);
+    if (file == NULL)
+        return FALSE;
+    gsize n = 0;
+    const guint8 *bytes = g_bytes_get_data(file, &n);
+    g_autoptr(RaInvite) check = ra_invite_parse(bytes, n, error);
+    if (check == NULL || !ra_invite_decrypt(check, password, error) ||
+        !g_file_set_contents(path, (const char *)bytes, (gssize)n, error)) {
+        g_free(passstub);
+        return FALSE;
+    }
+    inv->file = path;
+    inv->bytes = n;
+    inv->type = spec.type;
+    inv->username = spec.username;
+    inv->passstub = passstub;
+    inv->created = spec.start;
+    inv->minutes = spec.length_minutes;
+    return TRUE;
 }
 
 static void clear_secret(gchar *s)
@@ -210,8 +311,13 @@ int ratool_offer(int argc, char **argv)
         {"invite-out", 0, 0, G_OPTION_ARG_FILENAME, &o.invite_out,
          "Also write an invitation file with the connection string", "FILE"},
         {"invite-password", 0, 0, G_OPTION_ARG_STRING, &o.invite_password,
-         "The invitation's password", "PASS"},
-        {"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print JSON", NULL},
+         "The invitation's password (without it or --invite-password-file: asked on the "
+         "terminal)",
+         "PASS"},
+        {"invite-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.invite_password_file,
+         "Read the invitation's password from the first line of F", "F"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object (keys in ratool(1))",
+         NULL},
         {"auth-level", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &o.level,
          "Authentication level (default privacy)", "integrity|privacy"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
@@ -231,7 +337,7 @@ int ratool_offer(int argc, char **argv)
     g_option_context_free(context);
     int status = RATOOL_EXIT_USAGE;
     OfferRun run = {NULL, o.quiet};
-    gchar *domain = NULL, *user = NULL;
+    gchar *domain = NULL, *user = NULL, *invite_password = NULL;
     RaRaiOfferResult *result = NULL;
     GError *error = NULL;
     if (!parsed)
@@ -256,17 +362,27 @@ int ratool_offer(int argc, char **argv)
         ratool_fail("offer: --interface %s: use auto, irasrv or ipchservice", o.interface);
         goto out;
     }
-    if ((o.invite_out == NULL) != (o.invite_password == NULL)) {
-        ratool_fail("offer: --invite-out and --invite-password go together");
+    if (o.invite_out == NULL && (o.invite_password || o.invite_password_file)) {
+        ratool_fail("offer: --invite-password and --invite-password-file go with --invite-out");
         goto out;
     }
-    if (o.invite_out || o.json) {
-        /* The invitation writer and the JSON writer come with issue 3 (tools/ratool/json.h,
-         * ra/invite.h); until they are merged these options are refused rather than faked. */
-        ratool_fail("offer: %s is not available in this build (it needs the invitation and JSON "
-                    "writers of issue 3)",
-                    o.invite_out ? "--invite-out" : "--json");
+    if (o.invite_password && o.invite_password_file) {
+        ratool_fail("offer: --invite-password and --invite-password-file exclude each other");
         goto out;
+    }
+    if (o.invite_out) {
+        /* Asked (on a terminal) before anything goes on the network. */
+        if (!ratool_get_password(o.invite_password, o.invite_password_file,
+                                 "Password for the invitation: ", TRUE, &invite_password, &error)) {
+            status = RATOOL_EXIT_DATA;
+            ratool_error("offer: --invite-password-file", error);
+            goto out;
+        }
+        if (invite_password == NULL) {
+            ratool_fail("offer: --invite-out needs a password: --invite-password, "
+                        "--invite-password-file, or a terminal to ask on");
+            goto out;
+        }
     }
     config.dcom.auth.level = RA_AUTH_LEVEL_PKT_PRIVACY;
     if (o.level && g_ascii_strcasecmp(o.level, "integrity") == 0) {
@@ -312,8 +428,32 @@ int ratool_offer(int argc, char **argv)
         ratool_error("offer", error);
         goto out;
     }
-    print_result(result, argv[1], (guint16)o.port);
-    status = RATOOL_EXIT_OK;
+    Parsed pcs;
+    parse_cs(result->version, result->connection_string, &pcs);
+    Invitation inv = {0};
+    gboolean invited = FALSE;
+    if (o.invite_out) {
+        invited = write_invitation(result, o.invite_out, invite_password, &inv, &error);
+        if (!invited) {
+            g_prefix_error(&error, "--invite-out %s: ", o.invite_out);
+            ratool_error("offer", error);
+        }
+    }
+    gchar *text;
+    if (o.json) {
+        RatoolJson *j = ratool_json_new();
+        print_json(j, result, argv[1], (guint16)o.port, &pcs, invited ? &inv : NULL);
+        text = ratool_json_free_to_string(j);
+    } else {
+        GString *out = g_string_new(NULL);
+        print_text(out, result, argv[1], (guint16)o.port, &pcs, invited ? &inv : NULL);
+        text = g_string_free(out, FALSE);
+    }
+    gboolean written = ratool_write_stdout(text, strlen(text));
+    g_free(text);
+    g_free(inv.passstub);
+    parsed_clear(&pcs);
+    status = written && (invited || !o.invite_out) ? RATOOL_EXIT_OK : RATOOL_EXIT_DATA;
 out:
     g_clear_error(&error);
     if (run.trace)
@@ -321,6 +461,9 @@ out:
     ra_rai_offer_result_free(result);
     clear_secret(o.password);
     clear_secret(o.invite_password);
+    clear_secret(invite_password);
+    g_free(invite_password);
+    g_free(o.invite_password_file);
     g_free(o.user);
     g_free(o.password);
     g_free(o.interface);

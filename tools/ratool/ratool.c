@@ -18,6 +18,11 @@ typedef struct {
 static const RatoolCommand commands[] = {
     {"version", "print the version", ratool_version},
     {"serve", "run the novice's DCE/RPC server (endpoint mapper, OXID resolver)", ratool_serve},
+    {"decode-invite", "show what an invitation file holds, decrypted with its password",
+     ratool_decode_invite},
+    {"make-invite", "write an invitation file for a connection string", ratool_make_invite},
+    {"decode-connstr", "decode a connection string (form 1 or 2)", ratool_decode_connstr},
+    {"decode-blob", "decode a help or expert blob (\"<len>;KEY=value...\")", ratool_decode_blob},
     {"offer", "offer Remote Assistance: get a connection string from a novice", ratool_offer},
     {"capture", "write reference captures (our novice and expert in one process)", ratool_capture},
 };

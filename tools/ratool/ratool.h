@@ -28,6 +28,10 @@ gboolean ratool_parse_options(GOptionContext *context, int *argc, char ***argv);
 
 int ratool_version(int argc, char **argv);
 int ratool_serve(int argc, char **argv);
+int ratool_decode_invite(int argc, char **argv);  /* ratool-decode-invite.c */
+int ratool_make_invite(int argc, char **argv);    /* ratool-make-invite.c */
+int ratool_decode_connstr(int argc, char **argv); /* ratool-decode-connstr.c */
+int ratool_decode_blob(int argc, char **argv);    /* ratool-decode-blob.c */
 int ratool_offer(int argc, char **argv);
 int ratool_capture(int argc, char **argv);
 

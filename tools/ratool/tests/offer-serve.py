@@ -7,12 +7,18 @@ IPCHService against an XP novice (and the reason printed), no fallback against a
 the refusals (a second offer for a pending session, offers disabled by policy, an account
 outside the helpers group, a wrong password, a session that does not exist, several sessions
 without --session and no terminal), usage errors (exit 2), and that `ratool serve` logged each
-offer and refusal.
+offer and refusal, `--json`, and `--invite-out` (type 2 and type 1 invitations read back by
+`ratool decode-invite` and by FreeRDP 2.11).
 
-usage: offer-serve.py RATOOL TESTDATA
+With FREERDP_PARSE (tests/interop/freerdp-parse, built with RAI_WITH_FREERDP), FreeRDP 2.11's
+public API must read the invitations of --invite-out to the same listeners.
+
+usage: offer-serve.py RATOOL TESTDATA [FREERDP_PARSE]
 """
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +27,8 @@ import tempfile
 DOMAIN = "CONTOSO"
 HELPER, HELPER_PW = "expert", "Exp3rt-Pw!"
 USER, USER_PW = "mallory", "M4llory-Pw"
+INVITE_PW = "Inv1te-Pw 48BJQ"
+freerdp_parse = None
 
 results = []
 
@@ -78,8 +86,25 @@ def expect(rc, out, err, want_rc, *fragments):
         check(f in out + err, "%r missing from:\n%s%s" % (f, out, err))
 
 
+def freerdp(helper, path):
+    """What FreeRDP 2.11's public API reads from an invitation (tests/interop/freerdp-parse)."""
+    found = {"status": None, "passstub": None, "addresses": []}
+    p = subprocess.run([helper, path, INVITE_PW], capture_output=True, text=True,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+    for line in p.stdout.splitlines():
+        key, _, value = line.partition(": ")
+        if key == "address":
+            host, _, port = value.rpartition(" ")
+            found["addresses"].append((host, int(port)))
+        elif key in found:
+            found[key] = value
+    return found
+
+
 def main():
+    global freerdp_parse
     ratool, testdata = sys.argv[1], sys.argv[2]
+    freerdp_parse = sys.argv[3] if len(sys.argv) > 3 else None
 
     srv = Server(ratool, testdata)
     try:
@@ -87,7 +112,7 @@ def main():
             rc, out, err = offer(ratool, srv, "--interface", "irasrv", "--session", "1")
             expect(rc, out, err, 0, "interface: IRASrv\n", "session[0]: 1 CONTOSO\\alice (chosen)",
                    "session[2]: 5 \\ (no domain or user: ignored)", "cs2.L[0]: P=3389 N=127.0.0.1",
-                   "cs2.T: ID=1 SID=")
+                   "cs2.T[0]: ID=1 SID=")
             check(re.search(r"^connection string 2: <E><A KH=\"[A-Za-z0-9+/=]{28}\" "
                             r"ID=\"[A-Za-z0-9+/=]{64}\"/><C><T ID=\"1\" SID=\"\d+\"><L "
                             r"P=\"3389\" N=\"127.0.0.1\"/></T></C></E>$", out, re.M), out)
@@ -134,9 +159,13 @@ def main():
 
         def usage():
             for args in (["--interface", "nope"], ["--port", "0"], ["--session", "-5"],
-                         ["--invite-out", "x"], ["a", "b"]):
+                         ["--invite-out", "x"], ["--invite-password", "x"],
+                         ["--invite-out", "x", "--invite-password", "x",
+                          "--invite-password-file", "y"], ["a", "b"]):
+                # No terminal to ask the invitation's password on.
                 p = subprocess.run([ratool, "offer", "127.0.0.1", "--user", "D\\u",
-                                    "--password", "p"] + args, capture_output=True, text=True)
+                                    "--password", "p"] + args, capture_output=True, text=True,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
                 check(p.returncode == 2, "%r: exit %d %s" % (args, p.returncode, p.stderr))
             p = subprocess.run([ratool, "offer", "127.0.0.1"], capture_output=True, text=True)
             check(p.returncode == 2 and "--user and --password" in p.stderr, p.stderr)
@@ -179,6 +208,74 @@ def main():
         case("XP novice: --interface irasrv fails with REGDB_E_CLASSNOTREG", forced)
     finally:
         srv.stop()
+
+    # --json and --invite-out, with two listener addresses; FreeRDP 2.11 reads the invitations.
+    srv = Server(ratool, testdata, "--offer-lifetime", "0", "--listener-address", "127.0.0.1",
+                 "--listener-address", "novice-workstation.example.org")
+    tmp = tempfile.mkdtemp()
+    listeners = [("127.0.0.1", 3389), ("novice-workstation.example.org", 3389)]
+    try:
+        def as_json():
+            rc, out, err = offer(ratool, srv, "--interface", "ipchservice", "--session", "2",
+                                 "--json")
+            expect(rc, out, err, 0)
+            j = json.loads(out)
+            check(j["interface"] == "IPCHService" and j["version"] == 1 and
+                  j["invitation"] is None and j["parse_error"] is None, out)
+            check([s["id"] for s in j["sessions"] if s["chosen"]] == [2], out)
+            check([s["id"] for s in j["sessions"] if not s["usable"]] == [5], out)
+            check(j["connection_string"]["form"] == 1 and
+                  [(a["host"], a["port"]) for a in j["connection_string"]["addresses"]] ==
+                  listeners, out)
+            check(re.match(r"^0x[0-9a-f]{16}$", j["exporter"]["oxid"]), out)
+
+        def invite(iface, session, kind):
+            path = os.path.join(tmp, "%s.msrcincident" % iface)
+            rc, out, err = offer(ratool, srv, "--interface", iface, "--session", session,
+                                 "--invite-out", path, "--invite-password", INVITE_PW, "--json")
+            expect(rc, out, err, 0)
+            j = json.loads(out)
+            check(j["invitation"]["file"] == path and j["invitation"]["type"] == kind, out)
+            p = subprocess.run([ratool, "decode-invite", "--json", "-p", INVITE_PW, path],
+                               capture_output=True, text=True)
+            check(p.returncode == 0, p.stderr)
+            d = json.loads(p.stdout)
+            if kind == 2:
+                check(d["password"] == "right" and d["connection_string_2"]["text"].rstrip(
+                    "\r\n") == j["text"], (d, j["text"]))
+                check(d["cross_check"] == "agree", d)
+            else:
+                check(d["rcticket"]["text"] == j["text"], (d["rcticket"], j["text"]))
+            check(d["username"] == j["invitation"]["username"], d)
+            return path, d
+
+        def invite_type2():
+            path, d = invite("irasrv", "1", 2)
+            check(d["username"] == "alice", d)
+            if freerdp_parse:
+                f = freerdp(freerdp_parse, path)
+                check(f["status"] == "1" and f["addresses"] == listeners and
+                      f["passstub"] == d["passstub_encrypted"], f)
+
+        def invite_type1():
+            path, d = invite("ipchservice", "2", 1)
+            check(d["username"] == "bob", d)
+            if freerdp_parse:
+                # FreeRDP 2.11 drops the first address of a type-1 list and keeps the ';'
+                # before the next (testdata/vectors/README.md); the rest must be ours.
+                f = freerdp(freerdp_parse, path)
+                check(f["status"] == "1" and f["passstub"] == d["passstub_encrypted"] and
+                      f["addresses"] == [(";" + h, p) for h, p in listeners[1:]], f)
+
+        case("offer --json: the exchange and the parsed connection string as JSON", as_json)
+        case("offer --invite-out (IRASrv): a type-2 invitation%s with the same listeners"
+             % (" FreeRDP 2.11 reads" if freerdp_parse else ""), invite_type2)
+        case("offer --invite-out (IPCHService): a type-1 invitation%s"
+             % (" FreeRDP 2.11 reads (with its known first-address bug)" if freerdp_parse
+                else ""), invite_type1)
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
     # --offer-lifetime 0: an offer blocks no later one for its session.
     srv = Server(ratool, testdata, "--offer-lifetime", "0")
