@@ -264,12 +264,43 @@ static gchar *describe_auth3(const RaPdu *pdu)
     return text;
 }
 
+/* The name of opnum on the interface called `iface` (as guid_name() names it), or NULL. */
+static const char *opnum_name(const char *iface, guint16 opnum)
+{
+    static const char *const activator[] = {NULL, NULL, NULL, "RemoteGetClassObject",
+                                            "RemoteCreateInstance"};
+    static const char *const remunknown[] = {
+        NULL, NULL, NULL, "RemQueryInterface", "RemAddRef", "RemRelease", "RemQueryInterface2"};
+    static const char *const exporter[] = {"ResolveOxid", "SimplePing",   "ComplexPing",
+                                           "ServerAlive", "ResolveOxid2", "ServerAlive2"};
+    if (iface == NULL)
+        return NULL;
+    if (strcmp(iface, "IRemoteSCMActivator") == 0)
+        return opnum < G_N_ELEMENTS(activator) ? activator[opnum] : NULL;
+    if (strcmp(iface, "IRemUnknown") == 0 || strcmp(iface, "IRemUnknown2") == 0)
+        return opnum < G_N_ELEMENTS(remunknown) ? remunknown[opnum] : NULL;
+    if (strcmp(iface, "IObjectExporter") == 0)
+        return opnum < G_N_ELEMENTS(exporter) ? exporter[opnum] : NULL;
+    for (guint i = 0; i < RA_RAI_N_INTERFACES; i++) {
+        const RaRaiInterfaceInfo *f = ra_rai_interfaces[i];
+        if (strcmp(f->name, iface) == 0)
+            return opnum < f->n_methods ? f->methods[opnum].c_name : NULL;
+    }
+    return NULL;
+}
+
+/* A request the novice's runtime may refuse before dispatch: what its header says. */
 static gchar *describe_request_header(RigConn *c, const RaPdu *pdu)
 {
     const char *iface =
         g_hash_table_lookup(c->contexts, GUINT_TO_POINTER(pdu->u.request.context_id));
-    return g_strdup_printf("expert calls %s opnum %u", iface ? iface : "an unbound interface",
-                           pdu->u.request.opnum);
+    const char *method = opnum_name(iface, pdu->u.request.opnum);
+    if (method != NULL)
+        return g_strdup_printf("expert calls %s::%s (opnum %u)", iface, method,
+                               pdu->u.request.opnum);
+    return g_strdup_printf("expert calls %s opnum %u%s", iface ? iface : "an unbound interface",
+                           pdu->u.request.opnum,
+                           iface ? ", which the interface does not have" : "");
 }
 
 static gchar *describe_from_expert(RaRig *r, RigConn *c, const guint8 *data, gsize len,
