@@ -59,6 +59,9 @@ typedef struct {
      * order; the request, when it comes, joins it (else it is reported without). */
     gboolean orphan;
     RaObsStamp orphan_at;
+    /* pub.iface points here: the context's entry may be replaced (an alter_context reusing its
+     * id, a second bind) while the call is outstanding. */
+    RaSyntaxId iface;
 } Call;
 
 typedef struct {
@@ -349,7 +352,11 @@ static Call *new_call(RaRpcObserver *o, guint32 call_id, guint16 context_id, con
     Call *c = g_new0(Call, 1);
     c->pub.call_id = call_id;
     c->pub.context_id = context_id;
-    c->pub.iface = g_hash_table_lookup(o->contexts, GUINT_TO_POINTER(context_id));
+    const RaSyntaxId *bound = g_hash_table_lookup(o->contexts, GUINT_TO_POINTER(context_id));
+    if (bound != NULL) {
+        c->iface = *bound;
+        c->pub.iface = &c->iface;
+    }
     g_ptr_array_add(o->calls, c);
     return c;
 }
