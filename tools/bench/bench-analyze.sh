@@ -11,6 +11,8 @@
 # `ratool analyze` counted) and their ratio. Each runs three times, alternating; the figures are
 # the fastest run of each.
 #   usage: tools/bench/bench-analyze.sh [BUILD_DIR] [MIB_OF_PACKETS]   (default: build, 64)
+# tshark must decode as much as analyze for the comparison to hold: the script prints how many
+# frames carry an MS-RAI method per copy next to the same count on the single sealed capture.
 # Run it on an otherwise idle machine, on one core: `taskset -c 0 tools/bench/bench-analyze.sh`.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,8 +26,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "building the capture: sealed.pcapng repeated up to $mib MiB of packets ..."
+# Each copy's expert gets an address of its own: distinct conversations, which tshark needs to
+# follow each copy's NTLM handshakes (it keeps DCE/RPC and NTLM state per conversation).
 "$capgen" repeat "$top/testdata/captures/sealed.pcapng" "$work/bench.pcapng" \
-    --bytes $((mib * 1048576))
+    --bytes $((mib * 1048576)) --vary-ip 192.0.2.20 --vary-ip 2001:db8::20 | tee "$work/capgen.txt"
 bytes=$(stat -c %s "$work/bench.pcapng")
 
 now() { date +%s.%N; }
@@ -66,8 +70,12 @@ calls=$(sed -n 's/^    "calls": \([0-9]*\),$/\1/p' "$work/analyze.json" | tail -
 offers=$(sed -n 's/^    "offers": \([0-9]*\),$/\1/p' "$work/analyze.json" | tail -1)
 rows=$(wc -l <"$work/tshark.txt")
 methods=$(cut -d'|' -f15 "$work/tshark.txt" | grep -c . || true)
-echo "capture: $bytes bytes; analyze: $calls DCE/RPC calls, $offers offer stories;" \
-    "tshark: $rows rows, $methods with an MS-RAI method"
+copies=$(sed -n 's/^\([0-9]*\) copies.*/\1/p' "$work/capgen.txt")
+single=$("$top/tools/rai-tshark" --plugin "$plugin" -n -o "ntlmssp.nt_password:$password" \
+    -r "$top/testdata/captures/sealed.pcapng" -T fields -e rai.method | grep -c . || true)
+echo "capture: $bytes bytes, $copies copies; analyze: $calls DCE/RPC calls, $offers offer" \
+    "stories; tshark: $rows rows, $methods with an MS-RAI method ($single per copy in" \
+    "sealed.pcapng: $((single * copies)) expected)"
 awk -v a="$best_a" -v t="$best_t" -v bytes="$bytes" -v calls="$calls" 'BEGIN {
     mb = bytes / 1e6
     printf "ratool analyze --json:             %7.2f s  %8.1f MB/s  %9.0f calls/s\n", a, mb / a, calls / a

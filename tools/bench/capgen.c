@@ -7,10 +7,13 @@
  *   capgen edit IN OUT [--drop N]... [--dup N]... [--swap N]...
  *       drops packet N, writes packet N twice (a retransmission), or swaps packets N and N+1
  *       (reordering) - numbers as in IN.
- *   capgen repeat IN OUT --bytes N [--gap SECONDS] [--pcap]
+ *   capgen repeat IN OUT --bytes N [--gap SECONDS] [--vary-ip ADDR]... [--pcap]
  *       copies IN one after another (each copy shifted in time by the capture's span plus the
  *       gap, default 1 s) until OUT holds N bytes of packets; streams, in constant memory but for
- *       IN itself (held once). Prints the copies, packets and bytes written.
+ *       IN itself (held once). --vary-ip gives ADDR another address in each copy (an IPv4 one
+ *       becomes 10.x.y.z, an IPv6 one gets the copy's number as its last 32 bits), so that the
+ *       copies are distinct TCP conversations (tshark keeps state per conversation). Prints the
+ *       copies, packets and bytes written.
  *
  *   capgen frames IN OUT
  *       writes IN's packets in the raw form of tools/fuzz/fuzz-analyze.c ('R', then for each
@@ -345,8 +348,11 @@ static int cmd_repeat(int argc, char **argv)
     gint64 bytes = 0;
     gdouble gap = 1.0;
     gboolean pcap = FALSE;
+    gchar **vary = NULL;
     GOptionEntry entries[] = {
         {"bytes", 0, 0, G_OPTION_ARG_INT64, &bytes, "Stop at this many bytes of packets", "N"},
+        {"vary-ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vary,
+         "Give this address another value in each copy", "ADDR"},
         {"gap", 0, 0, G_OPTION_ARG_DOUBLE, &gap, "Seconds between copies", "SECONDS"},
         {"pcap", 0, 0, G_OPTION_ARG_NONE, &pcap, "Write pcap rather than pcapng", NULL},
         G_OPTION_ENTRY_NULL,
@@ -364,6 +370,17 @@ static int cmd_repeat(int argc, char **argv)
         fprintf(stderr, "capgen repeat: %s has no packets\n", argv[1]);
         return 1;
     }
+    Rewrite rw = {g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+                  0};
+    for (guint i = 0; vary && vary[i]; i++) {
+        RaIpAddress *a = g_new0(RaIpAddress, 1);
+        if (!parse_ip(vary[i], a)) {
+            fprintf(stderr, "capgen repeat: --vary-ip %s: not an address\n", vary[i]);
+            return 2;
+        }
+        g_ptr_array_add(rw.from, a);
+        g_ptr_array_add(rw.to, g_memdup2(a, sizeof *a));
+    }
     const Packet *first = all->pdata[0], *last = all->pdata[all->len - 1];
     gint64 span = (last->sec - first->sec) * G_GINT64_CONSTANT(1000000000) + last->nsec -
                   first->nsec + (gint64)(gap * 1e9);
@@ -371,20 +388,39 @@ static int cmd_repeat(int argc, char **argv)
     gint64 written = 0;
     guint64 copies = 0, packets = 0;
     while (written < bytes) {
+        guint32 n = (guint32)(copies + 1);
+        for (guint v = 0; v < rw.to->len; v++) {
+            RaIpAddress *t = g_ptr_array_index(rw.to, v);
+            guint8 *b = t->family == 4 ? t->bytes : t->bytes + 12;
+            if (t->family == 4)
+                b[0] = 10; /* 10.x.y.z: the copy's number in the low 24 bits */
+            else
+                b[0] = (guint8)(n >> 24);
+            b[1] = (guint8)(n >> 16);
+            b[2] = (guint8)(n >> 8);
+            b[3] = (guint8)n;
+        }
         for (guint i = 0; i < all->len; i++) {
             Packet *k = g_ptr_array_index(all, i);
             gint64 sec;
             guint32 nsec;
             shifted(k->sec, k->nsec, (gint64)copies * span, &sec, &nsec);
             gsize len;
-            const guint8 *d = g_bytes_get_data(k->data, &len);
-            put(w, k, sec, nsec, d, len);
+            const guint8 *src = g_bytes_get_data(k->data, &len);
+            guint8 *d = rw.from->len && k->link == RA_LINK_ETHERNET ? g_memdup2(src, len) : NULL;
+            if (d != NULL)
+                rewrite_frame(&rw, d, len);
+            put(w, k, sec, nsec, d ? d : src, len);
+            g_free(d);
             written += (gint64)len;
             packets++;
         }
         copies++;
     }
     close_out(w);
+    g_ptr_array_unref(rw.from);
+    g_ptr_array_unref(rw.to);
+    g_strfreev(vary);
     printf("%" G_GUINT64_FORMAT " copies, %" G_GUINT64_FORMAT " packets, %" G_GINT64_FORMAT
            " bytes of packets\n",
            copies, packets, written);
