@@ -23,8 +23,8 @@ Checks, one TAP line each:
     and exits 0 on SIGTERM.
 
 impacket always activates on port 135, so this needs root (CI runs as root) and port 135 free;
-ctest runs it alone (RESOURCE_LOCK port135). Without root, or with port 135 taken by another
-program, it exits 77 (skipped).
+ctest runs it alone (RESOURCE_LOCK port135). Without root it exits 77 (skipped); as root, port 135
+taken by another program is a failure, so that a leftover server can never turn it into a skip.
 
 usage: impacket-expert.py RATOOL TESTDATA
 """
@@ -596,14 +596,15 @@ def main():
         print("1..0 # SKIP impacket activates on port 135, which needs root")
         return 77
     # Another program holding the port (not one of ours: ctest runs the port-135 tests one at a
-    # time) makes the test impossible here, not failed.
+    # time) is reported as a failure: as root nothing of ours may leave it taken.
     probe = socket.socket()
     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as ratool serve does
     try:
         probe.bind(("127.0.0.1", 135))
     except OSError as e:
-        print("1..0 # SKIP port 135 of 127.0.0.1 is taken by another program (%s)" % e)
-        return 77
+        print("not ok 1 - port 135 of 127.0.0.1 is taken by another program (%s); stop it "
+              "(a leftover `ratool serve`?) and run again" % e)
+        return 1
     finally:
         probe.close()
     srv = Server(ratool, testdata)
