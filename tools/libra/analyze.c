@@ -9,6 +9,7 @@
 #include "ra/epm.h"
 #include "ra/idispatch.h"
 #include "ra/oxid.h"
+#include "ra/rpc-server.h"
 #include "ra/tcpreasm.h"
 #include "rai-ndr.h"
 
@@ -321,26 +322,6 @@ static const char *iface_name(const RaSyntaxId *s, char *buf, gsize size)
     g_snprintf(buf, size, "interface %s v%u.%u", ra_uuid_format(&s->uuid, u), s->if_version_major,
                s->if_version_minor);
     return buf;
-}
-
-static const char *level_name(guint8 level)
-{
-    switch (level) {
-    case RA_AUTH_LEVEL_NONE:
-        return "none";
-    case RA_AUTH_LEVEL_CONNECT:
-        return "connect";
-    case RA_AUTH_LEVEL_CALL:
-        return "call";
-    case RA_AUTH_LEVEL_PKT:
-        return "packet";
-    case RA_AUTH_LEVEL_PKT_INTEGRITY:
-        return "integrity";
-    case RA_AUTH_LEVEL_PKT_PRIVACY:
-        return "privacy";
-    default:
-        return "unknown level";
-    }
 }
 
 /* ======================================================================================== */
@@ -1208,7 +1189,7 @@ static void on_bind(const RaObsBind *b, gpointer data)
     const char *verb = b->ptype == RA_PDU_BIND ? "bind" : "alter_context";
     if (b->auth != NULL && b->auth->auth_type == RA_AUTH_TYPE_WINNT)
         what = g_strdup_printf("%s %s with NTLM at %s", verb, names->str,
-                               level_name(b->auth->auth_level));
+                               ra_rpc_auth_level_name(b->auth->auth_level));
     else if (b->auth != NULL)
         what = g_strdup_printf("%s %s with authentication type %u", verb, names->str,
                                b->auth->auth_type);
@@ -2544,7 +2525,7 @@ static RaTroubleId refine_access_denied(Step *st, GString *why)
             g_string_append_printf(why,
                                    "; the password is right (a secret given matches the logon), "
                                    "the call was at %s",
-                                   level_name(st->level));
+                                   ra_rpc_auth_level_name(st->level));
             return RA_TS_AUTH_LEVEL_TOO_LOW;
         }
         return RA_TS_FAULT_ACCESS_DENIED;
