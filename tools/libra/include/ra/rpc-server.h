@@ -44,7 +44,7 @@
 G_BEGIN_DECLS
 
 /* "none", "connect", "call", "packet", "integrity", "privacy" for the RA_AUTH_LEVEL_* values of
- * ra/pdu.h; "level N" otherwise (static strings). */
+ * ra/pdu.h; "unknown level" otherwise (static strings). */
 const char *ra_rpc_auth_level_name(guint level);
 
 /* Fault statuses are the RA_NCA_* values of ra/pdu.h, plus these that Windows uses. */
