@@ -74,6 +74,26 @@ const char *ra_pdu_fault_name(guint32 status)
     return NULL;
 }
 
+const char *ra_pdu_bind_nak_reason_name(guint16 reason)
+{
+    switch (reason) {
+    case RA_BIND_NAK_REASON_NOT_SPECIFIED:
+        return "reason not specified";
+    case RA_BIND_NAK_TEMPORARY_CONGESTION:
+        return "temporary congestion";
+    case RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED:
+        return "local limit exceeded";
+    case RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
+        return "protocol version not supported";
+    case RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
+        return "authentication type not recognized";
+    case RA_BIND_NAK_INVALID_CHECKSUM:
+        return "invalid checksum";
+    default:
+        return NULL;
+    }
+}
+
 static gboolean is_co_ptype(guint8 ptype)
 {
     return ptype == RA_PDU_REQUEST || ptype == RA_PDU_RESPONSE || ptype == RA_PDU_FAULT ||

@@ -335,20 +335,8 @@ static gchar *describe_from_expert(RaRig *r, RigConn *c, const guint8 *data, gsi
 
 static const char *nak_reason(guint16 reason)
 {
-    switch (reason) {
-    case RA_BIND_NAK_TEMPORARY_CONGESTION:
-        return "temporary congestion";
-    case RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED:
-        return "local limit exceeded";
-    case RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
-        return "protocol version not supported";
-    case RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
-        return "authentication type not recognized";
-    case RA_BIND_NAK_INVALID_CHECKSUM:
-        return "invalid checksum";
-    default:
-        return "reason not specified";
-    }
+    const char *name = ra_pdu_bind_nak_reason_name(reason);
+    return name != NULL ? name : "reason not specified";
 }
 
 /* The last thing the runtime logged as a refusal or an error during this input, or NULL. */
