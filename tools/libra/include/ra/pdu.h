@@ -49,7 +49,7 @@ typedef enum {
     RA_PDU_ORPHANED = 19,
 } RaPduType;
 
-/* "request", "bind_ack", ...; "ptype N" for others (static string or one of a fixed set). */
+/* "request", "bind_ack", ...; "unknown ptype" for others (static strings). */
 const char *ra_pdu_type_name(guint8 ptype);
 
 /* pfc_flags ([C706] 12.6.3.1, [MS-RPCE] 2.2.2.3). */
