@@ -509,12 +509,8 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
         g_prefix_error(error, "RemoteCreateInstance: ");
         return FALSE;
     }
-    gsize len;
-    const guint8 *data =
-        ra_arena_memdup(arena, g_bytes_get_data(response, NULL), g_bytes_get_size(response));
-    len = g_bytes_get_size(response);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemoteActivationOut out;
     gboolean ok = ra_dcom_pull_remoteactivation_out(pull, &out);
     ok = ra_ndr_pull_finish(pull, error) && ok;
@@ -643,10 +639,8 @@ gboolean ra_dcom_client_query_interface(RaDcomClient *c, RaOrpcBinding *of, cons
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemQueryInterfaceOut out = {0};
     out.n_results = 1;
     gboolean ok = ra_dcom_pull_remqueryinterface_out(pull, &out);
@@ -702,10 +696,8 @@ gboolean ra_dcom_client_release(RaDcomClient *c, RaOrpcBinding *b, GError **erro
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemReleaseOut out;
     gboolean ok = ra_dcom_pull_remrelease_out(pull, &out);
     ok = ra_ndr_pull_finish(pull, error) && ok;
@@ -759,10 +751,8 @@ static Exporter *resolve_oxid(RaDcomClient *c, guint64 oxid, GError **error)
         return NULL;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     guint32 ptr, hint, status;
     RaDualStringArray dsa = {0};
     RaUuid ipid;
@@ -862,10 +852,8 @@ gboolean ra_dcom_client_ping(RaDcomClient *c, GError **error)
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     guint32 status = 0;
     guint64 set_id = c->set_id;
     guint16 backoff;

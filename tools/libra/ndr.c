@@ -57,6 +57,13 @@ RaNdrPull *ra_ndr_pull_new(const guint8 *data, gsize len, RaArena *arena)
     return ndr;
 }
 
+RaNdrPull *ra_ndr_pull_new_bytes(GBytes *bytes, RaArena *arena)
+{
+    gsize len;
+    const guint8 *data = g_bytes_get_data(bytes, &len);
+    return ra_ndr_pull_new(ra_arena_memdup(arena, data, len), len, arena);
+}
+
 void ra_ndr_pull_free(RaNdrPull *ndr)
 {
     if (ndr == NULL)

@@ -327,10 +327,8 @@ static void step_epm(Probe *p)
     }
     /* entry_handle, num_towers, towers (conformant varying array of pointers), status. */
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    g_autoptr(RaNdrPull) in = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    g_autoptr(RaNdrPull) in = ra_ndr_pull_new(data, len, arena);
     guint32 attr, num = 0, max = 0, off = 0, actual = 0, status = 0;
     RaUuid handle;
     ra_ndr_pull_u32(in, &attr);
@@ -414,10 +412,8 @@ static void step_resolver(Probe *p)
         return;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    g_autoptr(RaNdrPull) in = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    g_autoptr(RaNdrPull) in = ra_ndr_pull_new(data, len, arena);
     RaComVersion version = {0};
     RaDualStringArray dsa = {0};
     guint32 ptr = 0, reserved = 0, status = 0;

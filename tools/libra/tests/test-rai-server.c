@@ -541,10 +541,8 @@ static guint32 invoke(RaOrpcBinding *b, RaArena *arena, gint32 dispid, guint32 f
     GBytes *resp = ra_orpc_call(b, RA_OPNUM_INVOKE, req, &error);
     g_bytes_unref(req);
     g_assert_no_error(error);
-    gsize len = g_bytes_get_size(resp);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(resp, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(resp, arena);
     g_bytes_unref(resp);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     out->n_var_ref = n_refs;
     g_assert_true(ra_dispatch_pull_invoke_out(pull, out));
     g_assert_true(ra_ndr_pull_finish(pull, NULL));
