@@ -376,17 +376,6 @@ static void push_twr(RaNdrPush *ndr, GBytes *tower)
     ra_ndr_push_bytes(ndr, d, n);
 }
 
-static guint32 finish_response(RaRpcCall *call, RaNdrPush *ndr)
-{
-    GError *error = NULL;
-    call->response = ra_ndr_push_finish(ndr, &error);
-    if (call->response == NULL) {
-        g_error_free(error);
-        return RA_NCA_S_FAULT_REMOTE_NO_MEMORY;
-    }
-    return 0;
-}
-
 /*
  * ept_lookup (opnum 2): inquiry_type, [ptr] object, [ptr] interface_id, vers_option,
  * [in,out] entry_handle, max_ents -> entry_handle, num_ents, entries[max_ents] (length num_ents),
@@ -414,12 +403,8 @@ static guint32 op_lookup(RaEpm *epm, RaRpcCall *call)
     ra_ndr_pull_u32(in, &q.vers_option);
     pull_handle(in, &handle);
     ra_ndr_pull_u32(in, &max_ents);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
 
     Lookup *state = NULL;
     if (!ra_uuid_is_nil(&handle)) {
@@ -485,7 +470,7 @@ static guint32 op_lookup(RaEpm *epm, RaRpcCall *call)
     ra_ndr_push_u32(out, status);
     g_ptr_array_unref(towers);
     g_ptr_array_unref(found);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /*
@@ -512,15 +497,12 @@ static guint32 op_map(RaEpm *epm, RaRpcCall *call)
     }
     pull_handle(in, &handle);
     ra_ndr_pull_u32(in, &max_towers);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
     if (tower_ptr == 0)
         return RA_NCA_S_FAULT_NDR; /* map_tower is required */
     RaEpmTower want;
+    GError *error = NULL;
     if (!ra_epm_tower_parse(tower_bytes, tower_len, call->arena, &want, &error)) {
         guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
@@ -567,7 +549,7 @@ static guint32 op_map(RaEpm *epm, RaRpcCall *call)
         push_twr(out, g_ptr_array_index(towers, i));
     ra_ndr_push_u32(out, towers->len == 0 ? RA_EPT_S_NOT_REGISTERED : 0);
     g_ptr_array_unref(towers);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /* ept_lookup_handle_free (opnum 4): [in,out] entry_handle -> entry_handle, status. */
@@ -576,12 +558,8 @@ static guint32 op_handle_free(RaEpm *epm, RaRpcCall *call)
     g_autoptr(RaNdrPull) in = ra_ndr_pull_new(call->stub, call->stub_len, call->arena);
     RaUuid handle;
     pull_handle(in, &handle);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
     Lookup *q = find_lookup(epm, &handle);
     if (q != NULL)
         drop_lookup(epm, q);
@@ -589,7 +567,7 @@ static guint32 op_handle_free(RaEpm *epm, RaRpcCall *call)
     RaUuid nil = {0};
     push_handle(out, &nil);
     ra_ndr_push_u32(out, 0);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 guint32 ra_epm_dispatch(RaRpcCall *call, gpointer user_data)
@@ -608,14 +586,14 @@ guint32 ra_epm_dispatch(RaRpcCall *call, gpointer user_data)
         /* Registration is local only; a remote client may not change the map. */
         g_autoptr(RaNdrPush) out = ra_ndr_push_new();
         ra_ndr_push_u32(out, RA_EPT_S_CANT_PERFORM_OP);
-        return finish_response(call, out);
+        return ra_rpc_call_respond(call, out);
     }
     case OP_EPT_INQ_OBJECT: {
         g_autoptr(RaNdrPush) out = ra_ndr_push_new();
         RaUuid nil = {0};
         ra_ndr_push_uuid(out, &nil);
         ra_ndr_push_u32(out, RA_EPT_S_CANT_PERFORM_OP);
-        return finish_response(call, out);
+        return ra_rpc_call_respond(call, out);
     }
     default:
         return RA_NCA_OP_RNG_ERROR;

@@ -113,6 +113,27 @@ guint32 ra_rpc_call_fault(RaRpcCall *call, guint32 status, const GError *error)
     return status;
 }
 
+guint32 ra_rpc_call_pull_finish(RaRpcCall *call, RaNdrPull *in)
+{
+    GError *error = NULL;
+    if (ra_ndr_pull_finish(in, &error))
+        return 0;
+    ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
+    g_error_free(error);
+    return RA_NCA_S_FAULT_NDR;
+}
+
+guint32 ra_rpc_call_respond(RaRpcCall *call, RaNdrPush *out)
+{
+    GError *error = NULL;
+    call->response = ra_ndr_push_finish(out, &error);
+    if (call->response == NULL) {
+        g_error_free(error);
+        return RA_NCA_S_FAULT_REMOTE_NO_MEMORY;
+    }
+    return 0;
+}
+
 /* ---- logging ---- */
 
 static void slog(RaRpcServer *s, RaRpcLogLevel level, const char *peer, const char *format, ...)
