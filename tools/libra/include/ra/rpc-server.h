@@ -110,7 +110,7 @@ struct RaRpcCall {
     guint32 assoc_group_id;
     GBytes *response; /* set by dispatch (ownership passes to the runtime) */
     /* Optional, set by dispatch with a fault: why (e.g. the NDR error), for the log. Allocate
-     * it from the arena (ra_rpc_call_set_detail). */
+     * it from the arena (ra_rpc_call_fault does). */
     const char *fault_detail;
 };
 
