@@ -6,18 +6,15 @@
 
 #include <string.h>
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-
-const RaUuid ra_clsid_instantiation_info = COM_GUID(0x000001ab);
-const RaUuid ra_clsid_activation_context_info = COM_GUID(0x000001a5);
-const RaUuid ra_clsid_server_location_info = COM_GUID(0x000001a4);
-const RaUuid ra_clsid_scm_request_info = COM_GUID(0x000001aa);
-const RaUuid ra_clsid_security_info = COM_GUID(0x000001a6);
-const RaUuid ra_clsid_special_system_properties = COM_GUID(0x000001b9);
-const RaUuid ra_clsid_instance_info = COM_GUID(0x000001ad);
-const RaUuid ra_clsid_props_out_info = COM_GUID(0x00000339);
-const RaUuid ra_clsid_scm_reply_info = COM_GUID(0x000001b6);
+const RaUuid ra_clsid_instantiation_info = RA_COM_GUID(0x000001ab);
+const RaUuid ra_clsid_activation_context_info = RA_COM_GUID(0x000001a5);
+const RaUuid ra_clsid_server_location_info = RA_COM_GUID(0x000001a4);
+const RaUuid ra_clsid_scm_request_info = RA_COM_GUID(0x000001aa);
+const RaUuid ra_clsid_security_info = RA_COM_GUID(0x000001a6);
+const RaUuid ra_clsid_special_system_properties = RA_COM_GUID(0x000001b9);
+const RaUuid ra_clsid_instance_info = RA_COM_GUID(0x000001ad);
+const RaUuid ra_clsid_props_out_info = RA_COM_GUID(0x00000339);
+const RaUuid ra_clsid_scm_reply_info = RA_COM_GUID(0x000001b6);
 
 static const struct {
     RaActPropKind kind;

@@ -49,10 +49,8 @@ struct RaDcomServer {
 
 /* ---- well-known interfaces served here ---- */
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-static const RaSyntaxId syntax_idispatch = {COM_GUID(0x00020400), 0, 0};
-static const RaSyntaxId syntax_iclassfactory = {COM_GUID(0x00000001), 0, 0};
+static const RaSyntaxId syntax_idispatch = {RA_COM_GUID(0x00020400), 0, 0};
+static const RaSyntaxId syntax_iclassfactory = {RA_COM_GUID(0x00000001), 0, 0};
 static const RaUuid iid_null = {0};
 
 /* IClassFactory ([MS-DCOM] does not specify it; the remotable form from objidl.idl):

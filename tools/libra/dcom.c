@@ -9,27 +9,24 @@
 
 /* ---- GUIDs ---- */
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-
-const RaUuid ra_iid_iunknown = COM_GUID(0x00000000);
-const RaUuid ra_iid_iclassfactory = COM_GUID(0x00000001);
-const RaUuid ra_iid_idispatch = COM_GUID(0x00020400);
-const RaUuid ra_iid_iremunknown = COM_GUID(0x00000131);
-const RaUuid ra_iid_iremunknown2 = COM_GUID(0x00000143);
-const RaUuid ra_iid_iremote_scm_activator = COM_GUID(0x000001a0);
+const RaUuid ra_iid_iunknown = RA_COM_GUID(0x00000000);
+const RaUuid ra_iid_iclassfactory = RA_COM_GUID(0x00000001);
+const RaUuid ra_iid_idispatch = RA_COM_GUID(0x00020400);
+const RaUuid ra_iid_iremunknown = RA_COM_GUID(0x00000131);
+const RaUuid ra_iid_iremunknown2 = RA_COM_GUID(0x00000143);
+const RaUuid ra_iid_iremote_scm_activator = RA_COM_GUID(0x000001a0);
 const RaUuid ra_iid_iactivation =
     RA_UUID_INIT(0x4d9f4ab8, 0x7d1c, 0x11cf, 0x86, 0x1e, 0x00, 0x20, 0xaf, 0x6e, 0x7c, 0x57);
-const RaUuid ra_iid_iactivation_properties_in = COM_GUID(0x000001a2);
-const RaUuid ra_iid_iactivation_properties_out = COM_GUID(0x000001a3);
-const RaUuid ra_clsid_activation_properties_in = COM_GUID(0x00000338);
-const RaUuid ra_clsid_activation_properties_out = COM_GUID(0x00000339);
-const RaUuid ra_clsid_error_extension = COM_GUID(0x0000031c);
-const RaUuid ra_clsid_context_extension = COM_GUID(0x00000334);
+const RaUuid ra_iid_iactivation_properties_in = RA_COM_GUID(0x000001a2);
+const RaUuid ra_iid_iactivation_properties_out = RA_COM_GUID(0x000001a3);
+const RaUuid ra_clsid_activation_properties_in = RA_COM_GUID(0x00000338);
+const RaUuid ra_clsid_activation_properties_out = RA_COM_GUID(0x00000339);
+const RaUuid ra_clsid_error_extension = RA_COM_GUID(0x0000031c);
+const RaUuid ra_clsid_context_extension = RA_COM_GUID(0x00000334);
 
-const RaSyntaxId ra_syntax_iremote_scm_activator = {COM_GUID(0x000001a0), 0, 0};
-const RaSyntaxId ra_syntax_iremunknown = {COM_GUID(0x00000131), 0, 0};
-const RaSyntaxId ra_syntax_iremunknown2 = {COM_GUID(0x00000143), 0, 0};
+const RaSyntaxId ra_syntax_iremote_scm_activator = {RA_COM_GUID(0x000001a0), 0, 0};
+const RaSyntaxId ra_syntax_iremunknown = {RA_COM_GUID(0x00000131), 0, 0};
+const RaSyntaxId ra_syntax_iremunknown2 = {RA_COM_GUID(0x00000143), 0, 0};
 
 typedef struct {
     guint32 time_low;
@@ -65,7 +62,7 @@ static const ComGuidName com_guid_names[] = {
 
 const char *ra_dcom_guid_name(const RaUuid *guid)
 {
-    static const RaUuid com_tail = COM_GUID(0);
+    static const RaUuid com_tail = RA_COM_GUID(0);
     if (ra_uuid_equal(guid, &ra_iid_iactivation))
         return "IID_IActivation";
     if (guid->time_mid != com_tail.time_mid ||

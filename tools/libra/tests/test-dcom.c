@@ -487,6 +487,13 @@ static void test_names(void)
     g_assert_cmpstr(ra_hresult_name(0x800704ec), ==, "ERROR_ACCESS_DISABLED_BY_POLICY");
     g_assert_cmpstr(ra_hresult_name(0x80070534), ==, "ERROR_NONE_MAPPED");
     g_assert_null(ra_hresult_name(0x12345678));
+    /* COM's own range, as written in [MS-DCOM] 1.9. */
+    static const RaUuid remunknown2 = RA_COM_GUID(0x00000143);
+    char text[RA_UUID_STRING_LEN + 1];
+    g_assert_cmpstr(ra_uuid_format(&remunknown2, text), ==, "00000143-0000-0000-c000-000000000046");
+    g_assert_true(ra_uuid_equal(&remunknown2, &ra_iid_iremunknown2));
+    g_assert_cmpstr(ra_uuid_format(&ra_clsid_props_out_info, text), ==,
+                    "00000339-0000-0000-c000-000000000046");
 }
 
 int main(int argc, char **argv)
