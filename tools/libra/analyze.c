@@ -3,6 +3,7 @@
  * associations (ra/rpcobserve.h) -> decoded calls -> stories of offers.
  */
 #include "ra/analyze.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/connstr.h"
 #include "ra/dcom.h"
@@ -189,11 +190,6 @@ static gchar *fault_text(guint32 status)
     if (name == NULL)
         name = ra_hresult_name(status);
     return name ? g_strdup_printf("fault %s", name) : g_strdup_printf("fault 0x%08x", status);
-}
-
-static guint32 le32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
 }
 
 static guint conn_key_hash(gconstpointer p)
@@ -1332,7 +1328,7 @@ static gboolean tail_hresult(Ctx *x, guint32 *hr)
     const RaObsStub *st = &x->call->response;
     if (!readable(st) || x->call->fault || st->len < 4)
         return FALSE;
-    *hr = le32(st->data + st->len - 4);
+    *hr = ra_le32(st->data + st->len - 4);
     return TRUE;
 }
 

@@ -3,6 +3,7 @@
  * IRemoteSCMActivator calls (see ra/dcom.h).
  */
 #include "ra/dcom.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 
 #include <string.h>
@@ -484,7 +485,7 @@ gboolean ra_dcom_push_dsa(RaNdrPush *ndr, int flags, const RaDualStringArray *r)
     gsize len;
     const guint8 *data = g_bytes_get_data(packed, &len);
     /* The packed form starts with wNumEntries, which is also the conformance. */
-    guint16 n_entries = (guint16)(data[0] | data[1] << 8);
+    guint16 n_entries = ra_le16(data);
     gboolean ok = ra_ndr_push_array_size(ndr, n_entries) && ra_ndr_push_bytes(ndr, data, len);
     g_bytes_unref(packed);
     return ok;
@@ -551,13 +552,13 @@ static const guint8 *rd_take(Reader *r, gsize n, const char *what)
 static guint16 rd_u16(Reader *r, const char *what)
 {
     const guint8 *p = rd_take(r, 2, what);
-    return p ? (guint16)(p[0] | p[1] << 8) : 0;
+    return p ? ra_le16(p) : 0;
 }
 
 static guint32 rd_u32(Reader *r, const char *what)
 {
     const guint8 *p = rd_take(r, 4, what);
-    return p ? (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24 : 0;
+    return p ? ra_le32(p) : 0;
 }
 
 static guint64 rd_u64(Reader *r, const char *what)
@@ -678,7 +679,8 @@ gboolean ra_objref_parse(const guint8 *data, gsize len, RaArena *arena, RaObjRef
 
 static void put_u32(GByteArray *b, guint32 v)
 {
-    guint8 x[4] = {(guint8)v, (guint8)(v >> 8), (guint8)(v >> 16), (guint8)(v >> 24)};
+    guint8 x[4];
+    ra_put_le32(x, v);
     g_byte_array_append(b, x, 4);
 }
 

@@ -2,6 +2,7 @@
  * The endpoint mapper: towers and the ept_lookup/ept_map operations (see ra/epm.h).
  */
 #include "ra/epm.h"
+#include "ra/bytes.h"
 #include "ra/crypto.h"
 #include "ra/error.h"
 #include "ra/ndr.h"
@@ -79,8 +80,8 @@ static gboolean uuid_floor(const Floor *f, guint index, RaSyntaxId *out, GError 
     if (f->lhs_len != 19 || f->lhs[0] != RA_EPM_PROT_UUID || f->rhs_len != 2)
         return tower_fail(error, "floor %u is not an interface identifier", index);
     ra_uuid_from_le(f->lhs + 1, &out->uuid);
-    out->if_version_major = (guint16)(f->lhs[17] | f->lhs[18] << 8);
-    out->if_version_minor = (guint16)(f->rhs[0] | f->rhs[1] << 8);
+    out->if_version_major = ra_le16(f->lhs + 17);
+    out->if_version_minor = ra_le16(f->rhs);
     return TRUE;
 }
 
@@ -103,7 +104,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
     memset(tower, 0, sizeof *tower);
     if (len < 2)
         return tower_fail(error, "%zu bytes, no floor count", len);
-    guint n = data[0] | data[1] << 8;
+    guint n = ra_le16(data);
     if (n < 3)
         return tower_fail(error, "%u floors, at least 3 needed", n);
     if (n > RA_EPM_MAX_FLOORS)
@@ -114,7 +115,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         Floor *f = &floors[i];
         if (len - off < 2)
             return tower_fail(error, "floor %u truncated", i + 1);
-        f->lhs_len = (guint16)(data[off] | data[off + 1] << 8);
+        f->lhs_len = ra_le16(data + off);
         off += 2;
         if (f->lhs_len == 0 || len - off < f->lhs_len)
             return tower_fail(error, "floor %u: bad left-hand side length %u", i + 1, f->lhs_len);
@@ -122,7 +123,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         off += f->lhs_len;
         if (len - off < 2)
             return tower_fail(error, "floor %u truncated", i + 1);
-        f->rhs_len = (guint16)(data[off] | data[off + 1] << 8);
+        f->rhs_len = ra_le16(data + off);
         off += 2;
         if (len - off < f->rhs_len)
             return tower_fail(error, "floor %u: bad right-hand side length %u", i + 1, f->rhs_len);
@@ -138,7 +139,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
     if (floors[2].lhs_len != 1 || floors[2].rhs_len != 2)
         return tower_fail(error, "floor 3 is not an RPC protocol identifier");
     tower->rpc_protocol = floors[2].lhs[0];
-    tower->rpc_minor = (guint16)(floors[2].rhs[0] | floors[2].rhs[1] << 8);
+    tower->rpc_minor = ra_le16(floors[2].rhs);
     if (n >= 4) {
         const Floor *f = &floors[3];
         tower->transport = f->lhs[0];
@@ -148,7 +149,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         case RA_EPM_PROT_HTTP:
             if (f->lhs_len != 1 || f->rhs_len != 2)
                 return tower_fail(error, "floor 4: a port is 2 bytes");
-            tower->port = (guint16)(f->rhs[0] << 8 | f->rhs[1]); /* big-endian */
+            tower->port = ra_be16(f->rhs); /* big-endian */
             break;
         case RA_EPM_PROT_NAMED_PIPE:
         case RA_EPM_PROT_LRPC:

@@ -3,6 +3,7 @@
  * leaves the next ones meaningful, and none calls anything that offers or changes something.
  */
 #include "ra/probe.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/connstr.h"
 #include "ra/dcom.h"
@@ -466,8 +467,7 @@ static gboolean try_logon(Probe *p, guint8 level, guint32 *status, RaRpcClient *
     /* The status is the last u32 of the answer, whatever came before. */
     gsize n;
     const guint8 *d = g_bytes_get_data(response, &n);
-    *status =
-        n >= 4 ? (guint32)(d[n - 4] | d[n - 3] << 8 | d[n - 2] << 16 | (guint32)d[n - 1] << 24) : 0;
+    *status = n >= 4 ? ra_le32(d + n - 4) : 0;
     g_bytes_unref(response);
     return TRUE;
 }

@@ -2,6 +2,7 @@
  * A novice and an expert in one process, every byte recorded (see ra/rig.h).
  */
 #include "ra/rig.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/dcom-server.h"
 #include "ra/epm.h"
@@ -491,8 +492,7 @@ static guint32 trailing_hresult(GBytes *response)
     const guint8 *d = response ? g_bytes_get_data(response, &len) : NULL;
     if (d == NULL || len < 4)
         return 0;
-    return (guint32)d[len - 4] | (guint32)d[len - 3] << 8 | (guint32)d[len - 2] << 16 |
-           (guint32)d[len - 1] << 24;
+    return ra_le32(d + len - 4);
 }
 
 /* Up to three session entries, then "...". */
