@@ -23,6 +23,7 @@
  * Output is pcapng (repeat --pcap: pcap). Exit status 0, 1 for unreadable input, 2 for usage.
  */
 #include "ra/capfile.h"
+#include "ra/bytes.h"
 #include "ra/netpkt.h"
 
 #include <gio/gio.h>
@@ -152,36 +153,25 @@ static void map_addr(const Rewrite *rw, guint8 *where, int family)
     }
 }
 
-static guint16 get16(const guint8 *p)
-{
-    return (guint16)(p[0] << 8 | p[1]);
-}
-
-static void set16(guint8 *p, guint16 v)
-{
-    p[0] = (guint8)(v >> 8);
-    p[1] = (guint8)v;
-}
-
 /* Rewrites an Ethernet frame in place (IPv4/IPv6 + TCP only). */
 static void rewrite_frame(const Rewrite *rw, guint8 *f, gsize len)
 {
     if (len < 14)
         return;
-    guint16 type = get16(f + 12);
+    guint16 type = ra_be16(f + 12);
     guint8 *ip = f + 14;
     gsize iplen = len - 14;
     guint8 *tcp;
     gsize tcplen;
     if (type == 0x0800 && iplen >= 20 && (ip[0] >> 4) == 4) {
         gsize ihl = (gsize)(ip[0] & 15) * 4;
-        gsize total = get16(ip + 2);
+        gsize total = ra_be16(ip + 2);
         if (ihl < 20 || total > iplen || total < ihl)
             return;
         map_addr(rw, ip + 12, 4);
         map_addr(rw, ip + 16, 4);
         ip[10] = ip[11] = 0;
-        set16(ip + 10, fold(sum16(ip, ihl, 0)));
+        ra_put_be16(ip + 10, fold(sum16(ip, ihl, 0)));
         if (ip[9] != 6)
             return;
         tcp = ip + ihl;
@@ -190,9 +180,9 @@ static void rewrite_frame(const Rewrite *rw, guint8 *f, gsize len)
             return;
         guint32 acc = sum16(ip + 12, 8, 0) + 6 + (guint32)tcplen;
         tcp[16] = tcp[17] = 0;
-        set16(tcp + 16, fold(sum16(tcp, tcplen, acc)));
+        ra_put_be16(tcp + 16, fold(sum16(tcp, tcplen, acc)));
     } else if (type == 0x86dd && iplen >= 40 && (ip[0] >> 4) == 6) {
-        gsize plen = get16(ip + 4);
+        gsize plen = ra_be16(ip + 4);
         if (40 + plen > iplen || ip[6] != 6)
             return;
         map_addr(rw, ip + 8, 6);
@@ -203,7 +193,7 @@ static void rewrite_frame(const Rewrite *rw, guint8 *f, gsize len)
             return;
         guint32 acc = sum16(ip + 8, 32, 0) + 6 + (guint32)tcplen;
         tcp[16] = tcp[17] = 0;
-        set16(tcp + 16, fold(sum16(tcp, tcplen, acc)));
+        ra_put_be16(tcp + 16, fold(sum16(tcp, tcplen, acc)));
     }
 }
 

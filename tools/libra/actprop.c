@@ -3,21 +3,19 @@
  * ([MS-RPCE] 2.2.6). See ra/actprop.h.
  */
 #include "ra/actprop.h"
+#include "ra/bytes.h"
 
 #include <string.h>
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-
-const RaUuid ra_clsid_instantiation_info = COM_GUID(0x000001ab);
-const RaUuid ra_clsid_activation_context_info = COM_GUID(0x000001a5);
-const RaUuid ra_clsid_server_location_info = COM_GUID(0x000001a4);
-const RaUuid ra_clsid_scm_request_info = COM_GUID(0x000001aa);
-const RaUuid ra_clsid_security_info = COM_GUID(0x000001a6);
-const RaUuid ra_clsid_special_system_properties = COM_GUID(0x000001b9);
-const RaUuid ra_clsid_instance_info = COM_GUID(0x000001ad);
-const RaUuid ra_clsid_props_out_info = COM_GUID(0x00000339);
-const RaUuid ra_clsid_scm_reply_info = COM_GUID(0x000001b6);
+const RaUuid ra_clsid_instantiation_info = RA_COM_GUID(0x000001ab);
+const RaUuid ra_clsid_activation_context_info = RA_COM_GUID(0x000001a5);
+const RaUuid ra_clsid_server_location_info = RA_COM_GUID(0x000001a4);
+const RaUuid ra_clsid_scm_request_info = RA_COM_GUID(0x000001aa);
+const RaUuid ra_clsid_security_info = RA_COM_GUID(0x000001a6);
+const RaUuid ra_clsid_special_system_properties = RA_COM_GUID(0x000001b9);
+const RaUuid ra_clsid_instance_info = RA_COM_GUID(0x000001ad);
+const RaUuid ra_clsid_props_out_info = RA_COM_GUID(0x00000339);
+const RaUuid ra_clsid_scm_reply_info = RA_COM_GUID(0x000001b6);
 
 static const struct {
     RaActPropKind kind;
@@ -65,19 +63,6 @@ static const char *kind_type_name(RaActPropKind kind)
 
 /* ---- Type Serialization Version 1 ---- */
 
-static guint32 le32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
-}
-
 gboolean ra_ts1_split(const guint8 *data, gsize len, const guint8 **body, gsize *body_len,
                       GError **error)
 {
@@ -99,14 +84,14 @@ gboolean ra_ts1_split(const guint8 *data, gsize len, const guint8 **body, gsize 
                     data[1]);
         return FALSE;
     }
-    guint16 common_len = (guint16)(data[2] | data[3] << 8);
+    guint16 common_len = ra_le16(data + 2);
     if (common_len != 8) {
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
                     "type serialization common header length %u, must be 8", common_len);
         return FALSE;
     }
     /* [MS-RPCE] 2.2.6.2: ObjectBufferLength, Filler (ignored). */
-    guint32 object_len = le32(data + 8);
+    guint32 object_len = ra_le32(data + 8);
     if (object_len > len - RA_TS1_HEADER_SIZE) {
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
                     "ObjectBufferLength %u exceeds the %" G_GSIZE_FORMAT " bytes available",
@@ -126,9 +111,9 @@ GBytes *ra_ts1_wrap(const guint8 *body, gsize len)
     out[1] = 0x10;
     out[2] = 8;
     out[3] = 0;
-    put32(out + 4, 0xccccccccu);
-    put32(out + 8, (guint32)padded);
-    put32(out + 12, 0);
+    ra_put_le32(out + 4, 0xccccccccu);
+    ra_put_le32(out + 8, (guint32)padded);
+    ra_put_le32(out + 12, 0);
     if (len)
         memcpy(out + RA_TS1_HEADER_SIZE, body, len);
     return g_bytes_new_take(out, RA_TS1_HEADER_SIZE + padded);
@@ -972,8 +957,8 @@ gboolean ra_actprop_blob_parse(const guint8 *data, gsize len, RaArena *arena, Ra
     if (len < 8)
         return fail(error, RA_ERROR_MALFORMED, "blob of %" G_GSIZE_FORMAT " bytes is truncated",
                     len);
-    out->size = le32(data);
-    out->reserved = le32(data + 4);
+    out->size = ra_le32(data);
+    out->reserved = ra_le32(data + 4);
     /* [MS-DCOM] 2.2.22: dwSize counts from the CustomHeader to the end of the last property. */
     if (out->size > len - 8)
         return fail(error, RA_ERROR_MALFORMED,
@@ -1121,8 +1106,8 @@ GBytes *ra_actprop_blob_build(const RaActivationBlob *blob, GError **error)
         }
         GByteArray *b = g_byte_array_new();
         guint8 head[8];
-        put32(head, h.total_size);
-        put32(head + 4, 0);
+        ra_put_le32(head, h.total_size);
+        ra_put_le32(head + 4, 0);
         g_byte_array_append(b, head, 8);
         g_byte_array_append(b, g_bytes_get_data(wrapped, NULL), (guint)g_bytes_get_size(wrapped));
         g_bytes_unref(wrapped);

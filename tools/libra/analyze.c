@@ -3,12 +3,14 @@
  * associations (ra/rpcobserve.h) -> decoded calls -> stories of offers.
  */
 #include "ra/analyze.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/connstr.h"
 #include "ra/dcom.h"
 #include "ra/epm.h"
 #include "ra/idispatch.h"
 #include "ra/oxid.h"
+#include "ra/rpc-server.h"
 #include "ra/tcpreasm.h"
 #include "rai-ndr.h"
 
@@ -190,11 +192,6 @@ static gchar *fault_text(guint32 status)
     return name ? g_strdup_printf("fault %s", name) : g_strdup_printf("fault 0x%08x", status);
 }
 
-static guint32 le32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
 static guint conn_key_hash(gconstpointer p)
 {
     const ConnKey *k = p;
@@ -321,26 +318,6 @@ static const char *iface_name(const RaSyntaxId *s, char *buf, gsize size)
     g_snprintf(buf, size, "interface %s v%u.%u", ra_uuid_format(&s->uuid, u), s->if_version_major,
                s->if_version_minor);
     return buf;
-}
-
-static const char *level_name(guint8 level)
-{
-    switch (level) {
-    case RA_AUTH_LEVEL_NONE:
-        return "none";
-    case RA_AUTH_LEVEL_CONNECT:
-        return "connect";
-    case RA_AUTH_LEVEL_CALL:
-        return "call";
-    case RA_AUTH_LEVEL_PKT:
-        return "packet";
-    case RA_AUTH_LEVEL_PKT_INTEGRITY:
-        return "integrity";
-    case RA_AUTH_LEVEL_PKT_PRIVACY:
-        return "privacy";
-    default:
-        return "unknown level";
-    }
 }
 
 /* ======================================================================================== */
@@ -1208,7 +1185,7 @@ static void on_bind(const RaObsBind *b, gpointer data)
     const char *verb = b->ptype == RA_PDU_BIND ? "bind" : "alter_context";
     if (b->auth != NULL && b->auth->auth_type == RA_AUTH_TYPE_WINNT)
         what = g_strdup_printf("%s %s with NTLM at %s", verb, names->str,
-                               level_name(b->auth->auth_level));
+                               ra_rpc_auth_level_name(b->auth->auth_level));
     else if (b->auth != NULL)
         what = g_strdup_printf("%s %s with authentication type %u", verb, names->str,
                                b->auth->auth_type);
@@ -1351,7 +1328,7 @@ static gboolean tail_hresult(Ctx *x, guint32 *hr)
     const RaObsStub *st = &x->call->response;
     if (!readable(st) || x->call->fault || st->len < 4)
         return FALSE;
-    *hr = le32(st->data + st->len - 4);
+    *hr = ra_le32(st->data + st->len - 4);
     return TRUE;
 }
 
@@ -2544,7 +2521,7 @@ static RaTroubleId refine_access_denied(Step *st, GString *why)
             g_string_append_printf(why,
                                    "; the password is right (a secret given matches the logon), "
                                    "the call was at %s",
-                                   level_name(st->level));
+                                   ra_rpc_auth_level_name(st->level));
             return RA_TS_AUTH_LEVEL_TOO_LOW;
         }
         return RA_TS_FAULT_ACCESS_DENIED;

@@ -2,6 +2,7 @@
  * TCP/IP framing for reference captures (see ra/capture.h).
  */
 #include "ra/capture.h"
+#include "ra/bytes.h"
 #include "ra/crypto.h"
 #include "ra/error.h"
 
@@ -136,8 +137,7 @@ static guint32 derive(const RaCapture *c, const char *label, const void *data, g
     guint8 digest[32];
     if (!ra_digestv(RA_DIGEST_SHA256, parts, 3, digest, NULL))
         return 0;
-    return (guint32)digest[0] << 24 | (guint32)digest[1] << 16 | (guint32)digest[2] << 8 |
-           digest[3];
+    return ra_be32(digest);
 }
 
 static Host *host_for(RaCapture *c, const guint8 *addr, gboolean ipv6)
@@ -188,20 +188,6 @@ static guint16 fold(guint32 sum)
     return (guint16)~sum;
 }
 
-static void put16(guint8 *p, guint16 v)
-{
-    p[0] = (guint8)(v >> 8);
-    p[1] = (guint8)v;
-}
-
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)(v >> 24);
-    p[1] = (guint8)(v >> 16);
-    p[2] = (guint8)(v >> 8);
-    p[3] = (guint8)v;
-}
-
 /* Builds and emits one TCP segment from side `from` of cn. */
 static gboolean emit(RaCapture *c, Conn *cn, int from, guint8 flags, guint32 seq, guint32 ack,
                      const guint8 *payload, gsize len, const char *comment, GError **error)
@@ -216,13 +202,13 @@ static gboolean emit(RaCapture *c, Conn *cn, int from, guint8 flags, guint32 seq
     /* Ethernet II */
     memcpy(f, dst->mac, 6);
     memcpy(f + 6, src->mac, 6);
-    put16(f + 12, cn->ipv6 ? ETHERTYPE_V6 : ETHERTYPE_V4);
+    ra_put_be16(f + 12, cn->ipv6 ? ETHERTYPE_V6 : ETHERTYPE_V4);
     guint8 *ip = f + ETH_HEADER;
     gsize alen = cn->ipv6 ? 16 : 4;
     if (cn->ipv6) {
         /* RFC 8200 3: version 6, traffic class 0, flow label 0 */
-        put32(ip, 0x60000000u);
-        put16(ip + 4, (guint16)tcp_len);
+        ra_put_be32(ip, 0x60000000u);
+        ra_put_be16(ip + 4, (guint16)tcp_len);
         ip[6] = IPPROTO_TCP_;
         ip[7] = TTL;
         memcpy(ip + 8, src->addr, 16);
@@ -232,34 +218,34 @@ static gboolean emit(RaCapture *c, Conn *cn, int from, guint8 flags, guint32 seq
         Host *h = host_for(c, src->addr, FALSE);
         ip[0] = 0x45;
         ip[1] = 0;
-        put16(ip + 2, (guint16)(IPV4_HEADER + tcp_len));
-        put16(ip + 4, h->ipid++);
-        put16(ip + 6, 0x4000);
+        ra_put_be16(ip + 2, (guint16)(IPV4_HEADER + tcp_len));
+        ra_put_be16(ip + 4, h->ipid++);
+        ra_put_be16(ip + 6, 0x4000);
         ip[8] = TTL;
         ip[9] = IPPROTO_TCP_;
-        put16(ip + 10, 0);
+        ra_put_be16(ip + 10, 0);
         memcpy(ip + 12, src->addr, 4);
         memcpy(ip + 16, dst->addr, 4);
-        put16(ip + 10, fold(sum16(0, ip, IPV4_HEADER)));
+        ra_put_be16(ip + 10, fold(sum16(0, ip, IPV4_HEADER)));
     }
 
     /* RFC 9293 3.1 */
     guint8 *t = ip + ip_len;
-    put16(t, src->port);
-    put16(t + 2, dst->port);
-    put32(t + 4, seq);
-    put32(t + 8, (flags & TCP_ACK) ? ack : 0);
+    ra_put_be16(t, src->port);
+    ra_put_be16(t + 2, dst->port);
+    ra_put_be32(t + 4, seq);
+    ra_put_be32(t + 8, (flags & TCP_ACK) ? ack : 0);
     t[12] = (guint8)(((TCP_HEADER + opt) / 4) << 4);
     t[13] = flags;
-    put16(t + 14, syn ? (from == CLIENT ? SYN_WINDOW : 65535) : WINDOW);
-    put16(t + 16, 0);
-    put16(t + 18, 0);
+    ra_put_be16(t + 14, syn ? (from == CLIENT ? SYN_WINDOW : 65535) : WINDOW);
+    ra_put_be16(t + 16, 0);
+    ra_put_be16(t + 18, 0);
     if (syn) {
         guint16 mss = cn->ipv6 ? c->config.mss_ipv6 : c->config.mss_ipv4;
         guint8 *o = t + TCP_HEADER;
         o[0] = 2; /* MSS */
         o[1] = 4;
-        put16(o + 2, mss);
+        ra_put_be16(o + 2, mss);
         o[4] = 1; /* NOP */
         o[5] = 3; /* window scale */
         o[6] = 3;
@@ -276,7 +262,7 @@ static gboolean emit(RaCapture *c, Conn *cn, int from, guint8 flags, guint32 seq
     sum = sum16(sum, dst->addr, alen);
     sum += IPPROTO_TCP_;
     sum += (guint32)tcp_len;
-    put16(t + 16, fold(sum16(sum, t, tcp_len)));
+    ra_put_be16(t + 16, fold(sum16(sum, t, tcp_len)));
 
     RaCaptureFrame frame = {c->now, f, ETH_HEADER + ip_len + tcp_len, comment};
     c->now += c->config.tick_ns;
@@ -346,7 +332,7 @@ gboolean ra_capture_connect(RaCapture *c, const char *client_address, guint16 cl
     guint8 tuple[2 * 18];
     for (int s = 0; s < 2; s++) {
         memcpy(tuple + 18 * s, tmp.ep[s].addr, 16);
-        put16(tuple + 18 * s + 16, tmp.ep[s].port);
+        ra_put_be16(tuple + 18 * s + 16, tmp.ep[s].port);
     }
     guint32 isn_c = derive(c, "isn-client", tuple, sizeof tuple);
     guint32 isn_s = derive(c, "isn-server", tuple, sizeof tuple);

@@ -103,6 +103,17 @@ GBytes *ra_orpc_call(RaOrpcBinding *binding, guint16 opnum, GBytes *request, GEr
                               len, error);
 }
 
+/* Ends the pull of a response (ok: what the pull of its parts returned) and frees it. FALSE with
+ * *error, prefixed "<what> response: ", if a part or the end failed. */
+static gboolean response_done(RaNdrPull *pull, gboolean ok, const char *what, GError **error)
+{
+    ok = ra_ndr_pull_finish(pull, error) && ok;
+    ra_ndr_pull_free(pull);
+    if (!ok)
+        g_prefix_error(error, "%s response: ", what);
+    return ok;
+}
+
 /* ---- connections ---- */
 
 static void trace_pdu(gboolean sent, const guint8 *pdu, gsize len, gpointer data)
@@ -509,20 +520,12 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
         g_prefix_error(error, "RemoteCreateInstance: ");
         return FALSE;
     }
-    gsize len;
-    const guint8 *data =
-        ra_arena_memdup(arena, g_bytes_get_data(response, NULL), g_bytes_get_size(response));
-    len = g_bytes_get_size(response);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemoteActivationOut out;
-    gboolean ok = ra_dcom_pull_remoteactivation_out(pull, &out);
-    ok = ra_ndr_pull_finish(pull, error) && ok;
-    ra_ndr_pull_free(pull);
-    if (!ok) {
-        g_prefix_error(error, "RemoteCreateInstance response: ");
+    if (!response_done(pull, ra_dcom_pull_remoteactivation_out(pull, &out), "RemoteCreateInstance",
+                       error))
         return FALSE;
-    }
     if (out.hresult & 0x80000000u) {
         if (hresult)
             *hresult = out.hresult;
@@ -588,17 +591,28 @@ gboolean ra_dcom_client_create_instance(RaDcomClient *c, const RaUuid *clsid, co
 
 /* ---- IRemUnknown ---- */
 
-static RaOrpcBinding remunknown_binding(RaDcomClient *c, Exporter *e, RaRpcClient *conn,
-                                        guint16 ctx, const RaOrpcThis *orpcthis)
+/* A call binding to the IRemUnknown of the exporter of oxid, with orpcthis (IRemUnknown is bound
+ * on the exporter at its first use). FALSE with *error: RA_ERROR_NOT_FOUND for an unknown
+ * exporter, or the bind's error. */
+static gboolean remunknown_of(RaDcomClient *c, guint64 oxid, const RaOrpcThis *orpcthis,
+                              RaOrpcBinding *rb, GError **error)
 {
-    RaOrpcBinding b = {0};
-    b.owner = c;
-    b.client = conn;
-    b.context_id = ctx;
-    b.iid = ra_iid_iremunknown;
-    b.std.ipid = e->ipid_rem_unknown;
-    b.orpcthis = *orpcthis;
-    return b;
+    Exporter *e = find_exporter(c, oxid);
+    guint16 ctx;
+    RaRpcClient *conn;
+    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &conn, &ctx, error)) {
+        if (e == NULL)
+            g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
+        return FALSE;
+    }
+    memset(rb, 0, sizeof *rb);
+    rb->owner = c;
+    rb->client = conn;
+    rb->context_id = ctx;
+    rb->iid = ra_iid_iremunknown;
+    rb->std.ipid = e->ipid_rem_unknown;
+    rb->orpcthis = *orpcthis;
+    return TRUE;
 }
 
 static GBytes *push_bytes(gboolean ok, RaNdrPush *push, GError **error)
@@ -616,15 +630,9 @@ gboolean ra_dcom_client_query_interface(RaDcomClient *c, RaOrpcBinding *of, cons
     *binding = NULL;
     if (hresult)
         *hresult = 0;
-    Exporter *e = find_exporter(c, of->std.oxid);
-    guint16 ctx;
-    RaRpcClient *conn;
-    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &conn, &ctx, error)) {
-        if (e == NULL)
-            g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
+    RaOrpcBinding rb;
+    if (!remunknown_of(c, of->std.oxid, &of->orpcthis, &rb, error))
         return FALSE;
-    }
-    RaOrpcBinding rb = remunknown_binding(c, e, conn, ctx, &of->orpcthis);
     RaRemQueryInterfaceIn in = {0};
     in.orpcthis = of->orpcthis;
     in.ripid = of->std.ipid;
@@ -643,19 +651,13 @@ gboolean ra_dcom_client_query_interface(RaDcomClient *c, RaOrpcBinding *of, cons
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemQueryInterfaceOut out = {0};
     out.n_results = 1;
-    gboolean ok = ra_dcom_pull_remqueryinterface_out(pull, &out);
-    ok = ra_ndr_pull_finish(pull, error) && ok;
-    ra_ndr_pull_free(pull);
-    if (!ok) {
-        g_prefix_error(error, "RemQueryInterface response: ");
+    if (!response_done(pull, ra_dcom_pull_remqueryinterface_out(pull, &out), "RemQueryInterface",
+                       error))
         return FALSE;
-    }
     guint32 hr = out.hresult;
     if (!(hr & 0x80000000u) && out.results == NULL)
         hr = RA_E_UNEXPECTED;
@@ -677,15 +679,9 @@ gboolean ra_dcom_client_release(RaDcomClient *c, RaOrpcBinding *b, GError **erro
     b->released = TRUE;
     if (b->std.public_refs == 0)
         return TRUE;
-    Exporter *e = find_exporter(c, b->std.oxid);
-    guint16 ctx;
-    RaRpcClient *conn;
-    if (e == NULL || !exporter_context(c, e, &ra_iid_iremunknown, &conn, &ctx, error)) {
-        if (e == NULL)
-            g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND, "unknown object exporter");
+    RaOrpcBinding rb;
+    if (!remunknown_of(c, b->std.oxid, &b->orpcthis, &rb, error))
         return FALSE;
-    }
-    RaOrpcBinding rb = remunknown_binding(c, e, conn, ctx, &b->orpcthis);
     RaRemInterfaceRef ref = {b->std.ipid, b->std.public_refs, 0};
     RaRemReleaseIn in = {0};
     in.orpcthis = b->orpcthis;
@@ -702,18 +698,11 @@ gboolean ra_dcom_client_release(RaDcomClient *c, RaOrpcBinding *b, GError **erro
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     RaRemReleaseOut out;
-    gboolean ok = ra_dcom_pull_remrelease_out(pull, &out);
-    ok = ra_ndr_pull_finish(pull, error) && ok;
-    ra_ndr_pull_free(pull);
-    if (!ok) {
-        g_prefix_error(error, "RemRelease response: ");
+    if (!response_done(pull, ra_dcom_pull_remrelease_out(pull, &out), "RemRelease", error))
         return FALSE;
-    }
     b->std.public_refs = 0;
     return ra_orpc_check_hresult(out.hresult, "RemRelease", error);
 }
@@ -759,10 +748,8 @@ static Exporter *resolve_oxid(RaDcomClient *c, guint64 oxid, GError **error)
         return NULL;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     guint32 ptr, hint, status;
     RaDualStringArray dsa = {0};
     RaUuid ipid;
@@ -770,12 +757,8 @@ static Exporter *resolve_oxid(RaDcomClient *c, guint64 oxid, GError **error)
     ok = ra_ndr_pull_ptr(pull, &ptr) && (ptr == 0 || ra_dcom_pull_dsa(pull, RA_NDR_BOTH, &dsa)) &&
          ra_ndr_pull_uuid(pull, &ipid) && ra_ndr_pull_u32(pull, &hint) &&
          ra_dcom_pull_comversion(pull, RA_NDR_BOTH, &version) && ra_ndr_pull_u32(pull, &status);
-    ok = ra_ndr_pull_finish(pull, error) && ok;
-    ra_ndr_pull_free(pull);
-    if (!ok) {
-        g_prefix_error(error, "ResolveOxid2 response: ");
+    if (!response_done(pull, ok, "ResolveOxid2", error))
         return NULL;
-    }
     if (status != 0) {
         g_set_error(error, RA_ERROR, RA_ERROR_NOT_FOUND,
                     "ResolveOxid2: the server does not know OXID 0x%016" G_GINT64_MODIFIER
@@ -862,10 +845,8 @@ gboolean ra_dcom_client_ping(RaDcomClient *c, GError **error)
         return FALSE;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     guint32 status = 0;
     guint64 set_id = c->set_id;
     guint16 backoff;

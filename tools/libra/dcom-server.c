@@ -49,10 +49,8 @@ struct RaDcomServer {
 
 /* ---- well-known interfaces served here ---- */
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-static const RaSyntaxId syntax_idispatch = {COM_GUID(0x00020400), 0, 0};
-static const RaSyntaxId syntax_iclassfactory = {COM_GUID(0x00000001), 0, 0};
+static const RaSyntaxId syntax_idispatch = {RA_COM_GUID(0x00020400), 0, 0};
+static const RaSyntaxId syntax_iclassfactory = {RA_COM_GUID(0x00000001), 0, 0};
 static const RaUuid iid_null = {0};
 
 /* IClassFactory ([MS-DCOM] does not specify it; the remotable form from objidl.idl):
@@ -317,6 +315,23 @@ void ra_dcom_server_oid_expired(guint64 oxid, guint64 oid, gpointer user_data)
 
 /* ---- common checks ---- */
 
+/* Ends the pull of a request (ok: what the pull of its parts returned); the pull stays the
+ * caller's. FALSE, after logging "<what> does not decode: <why>", if a part or the end failed: the
+ * caller answers nca_s_fault_ndr. */
+static gboolean request_decoded(RaDcomServer *s, const RaRpcCall *rpc, RaNdrPull *ndr, gboolean ok,
+                                const char *what)
+{
+    GError *error = NULL;
+    if (ra_ndr_pull_finish(ndr, &error) && ok)
+        return TRUE;
+    if (error == NULL)
+        ra_ndr_pull_get_error(ndr, &error);
+    slog(s, rpc, RA_RPC_LOG_ERROR, "%s does not decode: %s", what,
+         error != NULL ? error->message : "failed");
+    g_clear_error(&error);
+    return FALSE;
+}
+
 /* Pulls the ORPCTHIS at the start of a request and checks its version ([MS-DCOM] 3.1.1.5.1:
  * a major version other than 5 is RPC_E_VERSION_MISMATCH). Returns 0 or a fault. */
 static guint32 check_orpcthis(RaDcomServer *s, RaRpcCall *rpc, RaOrpcThis *orpcthis)
@@ -412,15 +427,13 @@ static guint32 activate(RaDcomServer *s, RaRpcCall *rpc)
         mip = in.act_properties;
         unk_outer = in.unk_outer;
     }
-    GError *error = NULL;
-    ok = ra_ndr_pull_finish(ndr, &error) && ok;
+    ok = request_decoded(s, rpc, ndr, ok, "activation request");
     ra_ndr_pull_free(ndr);
     if (!ok) {
         s->stats.refusals++;
-        slog(s, rpc, RA_RPC_LOG_ERROR, "activation request does not decode: %s", error->message);
-        g_error_free(error);
         return RA_NCA_S_FAULT_NDR;
     }
+    GError *error = NULL;
     if (mip == NULL) {
         slog(s, rpc, RA_RPC_LOG_ERROR, "activation without activation properties");
         return activation_reply(rpc, NULL, RA_E_INVALIDARG);
@@ -565,14 +578,9 @@ static IpidEntry *lookup_ipid(RaDcomServer *s, const RaUuid *ipid)
 static guint32 rem_query_interface(RaDcomServer *s, RaRpcCall *rpc, RaNdrPull *ndr, RaNdrPush *push)
 {
     RaRemQueryInterfaceIn in;
-    GError *error = NULL;
-    if (!ra_dcom_pull_remqueryinterface_in(ndr, &in) || !ra_ndr_pull_finish(ndr, &error)) {
-        if (error == NULL)
-            ra_ndr_pull_get_error(ndr, &error);
-        slog(s, rpc, RA_RPC_LOG_ERROR, "RemQueryInterface does not decode: %s", error->message);
-        g_error_free(error);
+    if (!request_decoded(s, rpc, ndr, ra_dcom_pull_remqueryinterface_in(ndr, &in),
+                         "RemQueryInterface"))
         return RA_NCA_S_FAULT_NDR;
-    }
     RaRemQueryInterfaceOut out = {0};
     out.n_results = in.n_iids;
     IpidEntry *e = lookup_ipid(s, &in.ripid);
@@ -601,14 +609,9 @@ static guint32 rem_query_interface2(RaDcomServer *s, RaRpcCall *rpc, RaNdrPull *
                                     RaNdrPush *push)
 {
     RaRemQueryInterface2In in;
-    GError *error = NULL;
-    if (!ra_dcom_pull_remqueryinterface2_in(ndr, &in) || !ra_ndr_pull_finish(ndr, &error)) {
-        if (error == NULL)
-            ra_ndr_pull_get_error(ndr, &error);
-        slog(s, rpc, RA_RPC_LOG_ERROR, "RemQueryInterface2 does not decode: %s", error->message);
-        g_error_free(error);
+    if (!request_decoded(s, rpc, ndr, ra_dcom_pull_remqueryinterface2_in(ndr, &in),
+                         "RemQueryInterface2"))
         return RA_NCA_S_FAULT_NDR;
-    }
     RaRemQueryInterface2Out out = {0};
     out.n_iids = in.n_iids;
     out.hresults = ra_arena_alloc_n(rpc->arena, in.n_iids ? in.n_iids : 1, sizeof(guint32));
@@ -640,15 +643,9 @@ static guint32 rem_add_release(RaDcomServer *s, RaRpcCall *rpc, RaNdrPull *ndr, 
                                gboolean add)
 {
     RaRemAddRefIn in;
-    GError *error = NULL;
-    if (!ra_dcom_pull_remaddref_in(ndr, &in) || !ra_ndr_pull_finish(ndr, &error)) {
-        if (error == NULL)
-            ra_ndr_pull_get_error(ndr, &error);
-        slog(s, rpc, RA_RPC_LOG_ERROR, "%s does not decode: %s", add ? "RemAddRef" : "RemRelease",
-             error->message);
-        g_error_free(error);
+    if (!request_decoded(s, rpc, ndr, ra_dcom_pull_remaddref_in(ndr, &in),
+                         add ? "RemAddRef" : "RemRelease"))
         return RA_NCA_S_FAULT_NDR;
-    }
     if (add) {
         RaRemAddRefOut out = {0};
         out.n_results = in.n_refs;
@@ -728,15 +725,11 @@ static guint32 get_ids_of_names(RaDcomServer *s, RaRpcCall *rpc, const RaRaiInte
 {
     RaNdrPull *ndr = ra_ndr_pull_new(rpc->stub, rpc->stub_len, rpc->arena);
     RaGetIDsOfNamesIn in;
-    GError *error = NULL;
-    gboolean ok = ra_dispatch_pull_getidsofnames_in(ndr, &in);
-    ok = ra_ndr_pull_finish(ndr, &error) && ok;
+    gboolean ok =
+        request_decoded(s, rpc, ndr, ra_dispatch_pull_getidsofnames_in(ndr, &in), "GetIDsOfNames");
     ra_ndr_pull_free(ndr);
-    if (!ok) {
-        slog(s, rpc, RA_RPC_LOG_ERROR, "GetIDsOfNames does not decode: %s", error->message);
-        g_error_free(error);
+    if (!ok)
         return RA_NCA_S_FAULT_NDR;
-    }
     RaGetIDsOfNamesOut out = {0};
     out.n_ids = in.n_names;
     out.ids = ra_arena_alloc_n(rpc->arena, in.n_names ? in.n_names : 1, sizeof(gint32));
@@ -801,18 +794,14 @@ static guint32 invoke(RaDcomServer *s, RaRpcCall *rpc, RaDcomObject *o,
     const RaRaiInterfaceInfo *info = impl->info;
     RaNdrPull *ndr = ra_ndr_pull_new(rpc->stub, rpc->stub_len, rpc->arena);
     RaInvokeIn in;
-    GError *error = NULL;
-    gboolean ok = ra_dispatch_pull_invoke_in(ndr, &in);
-    ok = ra_ndr_pull_finish(ndr, &error) && ok;
+    gboolean ok = request_decoded(s, rpc, ndr, ra_dispatch_pull_invoke_in(ndr, &in), "Invoke");
     ra_ndr_pull_free(ndr);
-    if (!ok) {
-        slog(s, rpc, RA_RPC_LOG_ERROR, "Invoke does not decode: %s", error->message);
-        g_error_free(error);
+    if (!ok)
         return RA_NCA_S_FAULT_NDR;
-    }
     RaInvokeOut out = {0};
     out.n_var_ref = in.n_var_ref;
     out.var_ref = in.var_ref;
+    GError *error = NULL;
     guint32 hr = RA_S_OK;
     gboolean exists;
     const RaRaiMethodInfo *mi = NULL;
@@ -894,14 +883,10 @@ static guint32 class_factory_call(RaDcomServer *s, RaRpcCall *rpc, RaDcomObject 
         ok = ok && ra_ndr_pull_uuid(ndr, &riid);
     else
         ok = ok && ra_ndr_pull_i32(ndr, &lock);
-    GError *error = NULL;
-    ok = ra_ndr_pull_finish(ndr, &error) && ok;
+    ok = request_decoded(s, rpc, ndr, ok, "IClassFactory call");
     ra_ndr_pull_free(ndr);
-    if (!ok) {
-        slog(s, rpc, RA_RPC_LOG_ERROR, "IClassFactory call does not decode: %s", error->message);
-        g_error_free(error);
+    if (!ok)
         return RA_NCA_S_FAULT_NDR;
-    }
     RaNdrPush *push = ra_ndr_push_new();
     RaOrpcThat that = {0};
     ok = ra_dcom_push_orpcthat(push, RA_NDR_BOTH, &that);

@@ -3,33 +3,31 @@
  * IRemoteSCMActivator calls (see ra/dcom.h).
  */
 #include "ra/dcom.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 
 #include <string.h>
 
 /* ---- GUIDs ---- */
 
-#define COM_GUID(tl) \
-    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
-
-const RaUuid ra_iid_iunknown = COM_GUID(0x00000000);
-const RaUuid ra_iid_iclassfactory = COM_GUID(0x00000001);
-const RaUuid ra_iid_idispatch = COM_GUID(0x00020400);
-const RaUuid ra_iid_iremunknown = COM_GUID(0x00000131);
-const RaUuid ra_iid_iremunknown2 = COM_GUID(0x00000143);
-const RaUuid ra_iid_iremote_scm_activator = COM_GUID(0x000001a0);
+const RaUuid ra_iid_iunknown = RA_COM_GUID(0x00000000);
+const RaUuid ra_iid_iclassfactory = RA_COM_GUID(0x00000001);
+const RaUuid ra_iid_idispatch = RA_COM_GUID(0x00020400);
+const RaUuid ra_iid_iremunknown = RA_COM_GUID(0x00000131);
+const RaUuid ra_iid_iremunknown2 = RA_COM_GUID(0x00000143);
+const RaUuid ra_iid_iremote_scm_activator = RA_COM_GUID(0x000001a0);
 const RaUuid ra_iid_iactivation =
     RA_UUID_INIT(0x4d9f4ab8, 0x7d1c, 0x11cf, 0x86, 0x1e, 0x00, 0x20, 0xaf, 0x6e, 0x7c, 0x57);
-const RaUuid ra_iid_iactivation_properties_in = COM_GUID(0x000001a2);
-const RaUuid ra_iid_iactivation_properties_out = COM_GUID(0x000001a3);
-const RaUuid ra_clsid_activation_properties_in = COM_GUID(0x00000338);
-const RaUuid ra_clsid_activation_properties_out = COM_GUID(0x00000339);
-const RaUuid ra_clsid_error_extension = COM_GUID(0x0000031c);
-const RaUuid ra_clsid_context_extension = COM_GUID(0x00000334);
+const RaUuid ra_iid_iactivation_properties_in = RA_COM_GUID(0x000001a2);
+const RaUuid ra_iid_iactivation_properties_out = RA_COM_GUID(0x000001a3);
+const RaUuid ra_clsid_activation_properties_in = RA_COM_GUID(0x00000338);
+const RaUuid ra_clsid_activation_properties_out = RA_COM_GUID(0x00000339);
+const RaUuid ra_clsid_error_extension = RA_COM_GUID(0x0000031c);
+const RaUuid ra_clsid_context_extension = RA_COM_GUID(0x00000334);
 
-const RaSyntaxId ra_syntax_iremote_scm_activator = {COM_GUID(0x000001a0), 0, 0};
-const RaSyntaxId ra_syntax_iremunknown = {COM_GUID(0x00000131), 0, 0};
-const RaSyntaxId ra_syntax_iremunknown2 = {COM_GUID(0x00000143), 0, 0};
+const RaSyntaxId ra_syntax_iremote_scm_activator = {RA_COM_GUID(0x000001a0), 0, 0};
+const RaSyntaxId ra_syntax_iremunknown = {RA_COM_GUID(0x00000131), 0, 0};
+const RaSyntaxId ra_syntax_iremunknown2 = {RA_COM_GUID(0x00000143), 0, 0};
 
 typedef struct {
     guint32 time_low;
@@ -65,7 +63,7 @@ static const ComGuidName com_guid_names[] = {
 
 const char *ra_dcom_guid_name(const RaUuid *guid)
 {
-    static const RaUuid com_tail = COM_GUID(0);
+    static const RaUuid com_tail = RA_COM_GUID(0);
     if (ra_uuid_equal(guid, &ra_iid_iactivation))
         return "IID_IActivation";
     if (guid->time_mid != com_tail.time_mid ||
@@ -487,7 +485,7 @@ gboolean ra_dcom_push_dsa(RaNdrPush *ndr, int flags, const RaDualStringArray *r)
     gsize len;
     const guint8 *data = g_bytes_get_data(packed, &len);
     /* The packed form starts with wNumEntries, which is also the conformance. */
-    guint16 n_entries = (guint16)(data[0] | data[1] << 8);
+    guint16 n_entries = ra_le16(data);
     gboolean ok = ra_ndr_push_array_size(ndr, n_entries) && ra_ndr_push_bytes(ndr, data, len);
     g_bytes_unref(packed);
     return ok;
@@ -554,13 +552,13 @@ static const guint8 *rd_take(Reader *r, gsize n, const char *what)
 static guint16 rd_u16(Reader *r, const char *what)
 {
     const guint8 *p = rd_take(r, 2, what);
-    return p ? (guint16)(p[0] | p[1] << 8) : 0;
+    return p ? ra_le16(p) : 0;
 }
 
 static guint32 rd_u32(Reader *r, const char *what)
 {
     const guint8 *p = rd_take(r, 4, what);
-    return p ? (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24 : 0;
+    return p ? ra_le32(p) : 0;
 }
 
 static guint64 rd_u64(Reader *r, const char *what)
@@ -681,7 +679,8 @@ gboolean ra_objref_parse(const guint8 *data, gsize len, RaArena *arena, RaObjRef
 
 static void put_u32(GByteArray *b, guint32 v)
 {
-    guint8 x[4] = {(guint8)v, (guint8)(v >> 8), (guint8)(v >> 16), (guint8)(v >> 24)};
+    guint8 x[4];
+    ra_put_le32(x, v);
     g_byte_array_append(b, x, 4);
 }
 

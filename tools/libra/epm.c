@@ -2,6 +2,7 @@
  * The endpoint mapper: towers and the ept_lookup/ept_map operations (see ra/epm.h).
  */
 #include "ra/epm.h"
+#include "ra/bytes.h"
 #include "ra/crypto.h"
 #include "ra/error.h"
 #include "ra/ndr.h"
@@ -79,8 +80,8 @@ static gboolean uuid_floor(const Floor *f, guint index, RaSyntaxId *out, GError 
     if (f->lhs_len != 19 || f->lhs[0] != RA_EPM_PROT_UUID || f->rhs_len != 2)
         return tower_fail(error, "floor %u is not an interface identifier", index);
     ra_uuid_from_le(f->lhs + 1, &out->uuid);
-    out->if_version_major = (guint16)(f->lhs[17] | f->lhs[18] << 8);
-    out->if_version_minor = (guint16)(f->rhs[0] | f->rhs[1] << 8);
+    out->if_version_major = ra_le16(f->lhs + 17);
+    out->if_version_minor = ra_le16(f->rhs);
     return TRUE;
 }
 
@@ -103,7 +104,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
     memset(tower, 0, sizeof *tower);
     if (len < 2)
         return tower_fail(error, "%zu bytes, no floor count", len);
-    guint n = data[0] | data[1] << 8;
+    guint n = ra_le16(data);
     if (n < 3)
         return tower_fail(error, "%u floors, at least 3 needed", n);
     if (n > RA_EPM_MAX_FLOORS)
@@ -114,7 +115,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         Floor *f = &floors[i];
         if (len - off < 2)
             return tower_fail(error, "floor %u truncated", i + 1);
-        f->lhs_len = (guint16)(data[off] | data[off + 1] << 8);
+        f->lhs_len = ra_le16(data + off);
         off += 2;
         if (f->lhs_len == 0 || len - off < f->lhs_len)
             return tower_fail(error, "floor %u: bad left-hand side length %u", i + 1, f->lhs_len);
@@ -122,7 +123,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         off += f->lhs_len;
         if (len - off < 2)
             return tower_fail(error, "floor %u truncated", i + 1);
-        f->rhs_len = (guint16)(data[off] | data[off + 1] << 8);
+        f->rhs_len = ra_le16(data + off);
         off += 2;
         if (len - off < f->rhs_len)
             return tower_fail(error, "floor %u: bad right-hand side length %u", i + 1, f->rhs_len);
@@ -138,7 +139,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
     if (floors[2].lhs_len != 1 || floors[2].rhs_len != 2)
         return tower_fail(error, "floor 3 is not an RPC protocol identifier");
     tower->rpc_protocol = floors[2].lhs[0];
-    tower->rpc_minor = (guint16)(floors[2].rhs[0] | floors[2].rhs[1] << 8);
+    tower->rpc_minor = ra_le16(floors[2].rhs);
     if (n >= 4) {
         const Floor *f = &floors[3];
         tower->transport = f->lhs[0];
@@ -148,7 +149,7 @@ gboolean ra_epm_tower_parse(const guint8 *data, gsize len, RaArena *arena, RaEpm
         case RA_EPM_PROT_HTTP:
             if (f->lhs_len != 1 || f->rhs_len != 2)
                 return tower_fail(error, "floor 4: a port is 2 bytes");
-            tower->port = (guint16)(f->rhs[0] << 8 | f->rhs[1]); /* big-endian */
+            tower->port = ra_be16(f->rhs); /* big-endian */
             break;
         case RA_EPM_PROT_NAMED_PIPE:
         case RA_EPM_PROT_LRPC:
@@ -376,17 +377,6 @@ static void push_twr(RaNdrPush *ndr, GBytes *tower)
     ra_ndr_push_bytes(ndr, d, n);
 }
 
-static guint32 finish_response(RaRpcCall *call, RaNdrPush *ndr)
-{
-    GError *error = NULL;
-    call->response = ra_ndr_push_finish(ndr, &error);
-    if (call->response == NULL) {
-        g_error_free(error);
-        return RA_NCA_S_FAULT_REMOTE_NO_MEMORY;
-    }
-    return 0;
-}
-
 /*
  * ept_lookup (opnum 2): inquiry_type, [ptr] object, [ptr] interface_id, vers_option,
  * [in,out] entry_handle, max_ents -> entry_handle, num_ents, entries[max_ents] (length num_ents),
@@ -414,12 +404,8 @@ static guint32 op_lookup(RaEpm *epm, RaRpcCall *call)
     ra_ndr_pull_u32(in, &q.vers_option);
     pull_handle(in, &handle);
     ra_ndr_pull_u32(in, &max_ents);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
 
     Lookup *state = NULL;
     if (!ra_uuid_is_nil(&handle)) {
@@ -485,7 +471,7 @@ static guint32 op_lookup(RaEpm *epm, RaRpcCall *call)
     ra_ndr_push_u32(out, status);
     g_ptr_array_unref(towers);
     g_ptr_array_unref(found);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /*
@@ -512,15 +498,12 @@ static guint32 op_map(RaEpm *epm, RaRpcCall *call)
     }
     pull_handle(in, &handle);
     ra_ndr_pull_u32(in, &max_towers);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
     if (tower_ptr == 0)
         return RA_NCA_S_FAULT_NDR; /* map_tower is required */
     RaEpmTower want;
+    GError *error = NULL;
     if (!ra_epm_tower_parse(tower_bytes, tower_len, call->arena, &want, &error)) {
         guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
         g_error_free(error);
@@ -567,7 +550,7 @@ static guint32 op_map(RaEpm *epm, RaRpcCall *call)
         push_twr(out, g_ptr_array_index(towers, i));
     ra_ndr_push_u32(out, towers->len == 0 ? RA_EPT_S_NOT_REGISTERED : 0);
     g_ptr_array_unref(towers);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /* ept_lookup_handle_free (opnum 4): [in,out] entry_handle -> entry_handle, status. */
@@ -576,12 +559,8 @@ static guint32 op_handle_free(RaEpm *epm, RaRpcCall *call)
     g_autoptr(RaNdrPull) in = ra_ndr_pull_new(call->stub, call->stub_len, call->arena);
     RaUuid handle;
     pull_handle(in, &handle);
-    GError *error = NULL;
-    if (!ra_ndr_pull_finish(in, &error)) {
-        guint32 st = ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-        g_error_free(error);
-        return st;
-    }
+    if (ra_rpc_call_pull_finish(call, in) != 0)
+        return RA_NCA_S_FAULT_NDR;
     Lookup *q = find_lookup(epm, &handle);
     if (q != NULL)
         drop_lookup(epm, q);
@@ -589,7 +568,7 @@ static guint32 op_handle_free(RaEpm *epm, RaRpcCall *call)
     RaUuid nil = {0};
     push_handle(out, &nil);
     ra_ndr_push_u32(out, 0);
-    return finish_response(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 guint32 ra_epm_dispatch(RaRpcCall *call, gpointer user_data)
@@ -608,14 +587,14 @@ guint32 ra_epm_dispatch(RaRpcCall *call, gpointer user_data)
         /* Registration is local only; a remote client may not change the map. */
         g_autoptr(RaNdrPush) out = ra_ndr_push_new();
         ra_ndr_push_u32(out, RA_EPT_S_CANT_PERFORM_OP);
-        return finish_response(call, out);
+        return ra_rpc_call_respond(call, out);
     }
     case OP_EPT_INQ_OBJECT: {
         g_autoptr(RaNdrPush) out = ra_ndr_push_new();
         RaUuid nil = {0};
         ra_ndr_push_uuid(out, &nil);
         ra_ndr_push_u32(out, RA_EPT_S_CANT_PERFORM_OP);
-        return finish_response(call, out);
+        return ra_rpc_call_respond(call, out);
     }
     default:
         return RA_NCA_OP_RNG_ERROR;

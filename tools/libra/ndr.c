@@ -2,6 +2,7 @@
  * NDR 2.0 runtime, little-endian only (see ra/ndr.h). [C706] ch. 14, [MS-RPCE] 2.2.4.
  */
 #include "ra/ndr.h"
+#include "ra/bytes.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -55,6 +56,13 @@ RaNdrPull *ra_ndr_pull_new(const guint8 *data, gsize len, RaArena *arena)
     ndr->len = data ? len : 0;
     ndr->arena = arena;
     return ndr;
+}
+
+RaNdrPull *ra_ndr_pull_new_bytes(GBytes *bytes, RaArena *arena)
+{
+    gsize len;
+    const guint8 *data = g_bytes_get_data(bytes, &len);
+    return ra_ndr_pull_new(ra_arena_memdup(arena, data, len), len, arena);
 }
 
 void ra_ndr_pull_free(RaNdrPull *ndr)
@@ -192,21 +200,6 @@ static const guint8 *pull_scalar(RaNdrPull *ndr, guint size)
     return p;
 }
 
-static guint16 le16(const guint8 *p)
-{
-    return (guint16)(p[0] | p[1] << 8);
-}
-
-static guint32 le32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-static guint64 le64(const guint8 *p)
-{
-    return (guint64)le32(p) | (guint64)le32(p + 4) << 32;
-}
-
 gboolean ra_ndr_pull_u8(RaNdrPull *ndr, guint8 *v)
 {
     *v = 0;
@@ -223,7 +216,7 @@ gboolean ra_ndr_pull_u16(RaNdrPull *ndr, guint16 *v)
     const guint8 *p = pull_scalar(ndr, 2);
     if (p == NULL)
         return FALSE;
-    *v = le16(p);
+    *v = ra_le16(p);
     return TRUE;
 }
 
@@ -233,7 +226,7 @@ gboolean ra_ndr_pull_u32(RaNdrPull *ndr, guint32 *v)
     const guint8 *p = pull_scalar(ndr, 4);
     if (p == NULL)
         return FALSE;
-    *v = le32(p);
+    *v = ra_le32(p);
     return TRUE;
 }
 
@@ -243,7 +236,7 @@ gboolean ra_ndr_pull_u64(RaNdrPull *ndr, guint64 *v)
     const guint8 *p = pull_scalar(ndr, 8);
     if (p == NULL)
         return FALSE;
-    *v = le64(p);
+    *v = ra_le64(p);
     return TRUE;
 }
 
@@ -443,7 +436,7 @@ gboolean ra_ndr_pull_u16_array(RaNdrPull *ndr, guint32 count, guint16 **out)
         return FALSE;
     guint16 *a = ra_arena_alloc_n(ndr->arena, count, sizeof *a);
     for (guint32 i = 0; i < count; i++)
-        a[i] = le16(ndr->data + ndr->off + 2 * (gsize)i);
+        a[i] = ra_le16(ndr->data + ndr->off + 2 * (gsize)i);
     ndr->off += 2 * (gsize)count;
     *out = a;
     return TRUE;
@@ -456,7 +449,7 @@ gboolean ra_ndr_pull_u32_array(RaNdrPull *ndr, guint32 count, guint32 **out)
         return FALSE;
     guint32 *a = ra_arena_alloc_n(ndr->arena, count, sizeof *a);
     for (guint32 i = 0; i < count; i++)
-        a[i] = le32(ndr->data + ndr->off + 4 * (gsize)i);
+        a[i] = ra_le32(ndr->data + ndr->off + 4 * (gsize)i);
     ndr->off += 4 * (gsize)count;
     *out = a;
     return TRUE;
@@ -516,7 +509,7 @@ gboolean ra_ndr_pull_utf16(RaNdrPull *ndr, const guint8 *data, gsize n_units, gb
     }
     gunichar2 *units = g_new(gunichar2, n + 1);
     for (gsize i = 0; i < n; i++) {
-        units[i] = le16(data + 2 * i);
+        units[i] = ra_le16(data + 2 * i);
         /* g_utf16_to_utf8 would stop at a NUL silently: refuse it instead. */
         if (units[i] == 0) {
             g_free(units);
@@ -754,20 +747,6 @@ static guint8 *push_scalar(RaNdrPush *ndr, guint size)
     return push_grow(ndr, size);
 }
 
-static void put16(guint8 *p, guint16 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-}
-
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
-}
-
 gboolean ra_ndr_push_u8(RaNdrPush *ndr, guint8 v)
 {
     guint8 *p = push_scalar(ndr, 1);
@@ -782,7 +761,7 @@ gboolean ra_ndr_push_u16(RaNdrPush *ndr, guint16 v)
     guint8 *p = push_scalar(ndr, 2);
     if (p == NULL)
         return FALSE;
-    put16(p, v);
+    ra_put_le16(p, v);
     return TRUE;
 }
 
@@ -791,7 +770,7 @@ gboolean ra_ndr_push_u32(RaNdrPush *ndr, guint32 v)
     guint8 *p = push_scalar(ndr, 4);
     if (p == NULL)
         return FALSE;
-    put32(p, v);
+    ra_put_le32(p, v);
     return TRUE;
 }
 
@@ -800,8 +779,8 @@ gboolean ra_ndr_push_u64(RaNdrPush *ndr, guint64 v)
     guint8 *p = push_scalar(ndr, 8);
     if (p == NULL)
         return FALSE;
-    put32(p, (guint32)v);
-    put32(p + 4, (guint32)(v >> 32));
+    ra_put_le32(p, (guint32)v);
+    ra_put_le32(p + 4, (guint32)(v >> 32));
     return TRUE;
 }
 
@@ -883,7 +862,7 @@ gboolean ra_ndr_push_u32_at(RaNdrPush *ndr, gsize offset, guint32 v)
     if (offset > ndr->buf->len || ndr->buf->len - offset < 4)
         return ra_ndr_push_fail(ndr, RA_ERROR_MALFORMED,
                                 "patch at 0x%" G_GSIZE_MODIFIER "x is outside the output", offset);
-    put32(ndr->buf->data + offset, v);
+    ra_put_le32(ndr->buf->data + offset, v);
     return TRUE;
 }
 
@@ -948,7 +927,7 @@ gboolean ra_ndr_push_u16_array(RaNdrPush *ndr, const guint16 *v, guint32 count)
     if (p == NULL)
         return FALSE;
     for (guint32 i = 0; i < count; i++)
-        put16(p + 2 * (gsize)i, v[i]);
+        ra_put_le16(p + 2 * (gsize)i, v[i]);
     return TRUE;
 }
 
@@ -960,7 +939,7 @@ gboolean ra_ndr_push_u32_array(RaNdrPush *ndr, const guint32 *v, guint32 count)
     if (p == NULL)
         return FALSE;
     for (guint32 i = 0; i < count; i++)
-        put32(p + 4 * (gsize)i, v[i]);
+        ra_put_le32(p + 4 * (gsize)i, v[i]);
     return TRUE;
 }
 
@@ -1006,7 +985,7 @@ static gboolean push_units(RaNdrPush *ndr, const gunichar2 *u, gsize n)
     if (p == NULL)
         return FALSE;
     for (gsize i = 0; i < n; i++)
-        put16(p + 2 * i, u[i]);
+        ra_put_le16(p + 2 * i, u[i]);
     return TRUE;
 }
 

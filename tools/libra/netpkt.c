@@ -3,6 +3,7 @@
  */
 #define _DEFAULT_SOURCE
 #include "ra/netpkt.h"
+#include "ra/bytes.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -14,16 +15,6 @@
 #define ETHERTYPE_QINQ9 0x9100
 #define IPPROTO_TCP_    6
 #define MAX_VLAN_TAGS   4
-
-static guint16 be16(const guint8 *p)
-{
-    return (guint16)(p[0] << 8 | p[1]);
-}
-
-static guint32 be32(const guint8 *p)
-{
-    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
-}
 
 static RaNetpktResult fail(const char **why, RaNetpktResult r, const char *text)
 {
@@ -44,10 +35,10 @@ static RaNetpktResult decode_tcp(const guint8 *data, gsize len, gsize wire_len, 
         return fail(why, RA_NETPKT_MALFORMED, "TCP header longer than the IP payload");
     if (hlen > len)
         return fail(why, RA_NETPKT_MALFORMED, "TCP options cut short by the capture");
-    seg->sport = be16(data);
-    seg->dport = be16(data + 2);
-    seg->seq = be32(data + 4);
-    seg->ack = be32(data + 8);
+    seg->sport = ra_be16(data);
+    seg->dport = ra_be16(data + 2);
+    seg->seq = ra_be32(data + 4);
+    seg->ack = ra_be32(data + 8);
     seg->flags = data[13] & 0x1f;
     seg->payload = data + hlen;
     seg->payload_len = len - hlen;
@@ -63,12 +54,12 @@ static RaNetpktResult decode_ipv4(const guint8 *data, gsize len, RaTcpSegment *s
     if ((data[0] >> 4) != 4)
         return fail(why, RA_NETPKT_MALFORMED, "IPv4 header with another version");
     gsize ihl = (gsize)(data[0] & 0x0f) * 4;
-    gsize total = be16(data + 2);
+    gsize total = ra_be16(data + 2);
     if (ihl < 20 || ihl > len)
         return fail(why, RA_NETPKT_MALFORMED, "IPv4 header length out of range");
     if (total < ihl)
         return fail(why, RA_NETPKT_MALFORMED, "IPv4 total length below its header length");
-    guint16 frag = be16(data + 6);
+    guint16 frag = ra_be16(data + 6);
     if ((frag & 0x3fff) != 0) /* MF set or a fragment offset */
         return fail(why, RA_NETPKT_FRAGMENT, "IPv4 fragment (not reassembled)");
     if (data[9] != IPPROTO_TCP_)
@@ -91,7 +82,7 @@ static RaNetpktResult decode_ipv6(const guint8 *data, gsize len, RaTcpSegment *s
         return fail(why, RA_NETPKT_MALFORMED, "IPv6 header cut short");
     if ((data[0] >> 4) != 6)
         return fail(why, RA_NETPKT_MALFORMED, "IPv6 header with another version");
-    gsize payload = be16(data + 4);
+    gsize payload = ra_be16(data + 4);
     if (payload == 0)
         return fail(why, RA_NETPKT_MALFORMED, "IPv6 jumbogram (payload length 0) not handled");
     guint8 next = data[6];
@@ -122,7 +113,7 @@ static RaNetpktResult decode_ipv6(const guint8 *data, gsize len, RaTcpSegment *s
         case 44: /* fragment */
             if (off + 8 > len || off + 8 > end)
                 return fail(why, RA_NETPKT_MALFORMED, "IPv6 fragment header cut short");
-            if ((be16(data + off + 2) & 0xfff9) != 0) /* an offset or M set */
+            if ((ra_be16(data + off + 2) & 0xfff9) != 0) /* an offset or M set */
                 return fail(why, RA_NETPKT_FRAGMENT, "IPv6 fragment (not reassembled)");
             next = data[off];
             off += 8;
@@ -189,7 +180,7 @@ RaNetpktResult ra_netpkt_decode(RaLinkType link, const guint8 *data, gsize caple
         if (caplen < 14)
             return fail(why, RA_NETPKT_MALFORMED, "Ethernet header cut short");
         gsize off = 12;
-        guint16 type = be16(data + off);
+        guint16 type = ra_be16(data + off);
         for (int tags = 0;
              type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ9; tags++) {
             if (tags == MAX_VLAN_TAGS)
@@ -197,7 +188,7 @@ RaNetpktResult ra_netpkt_decode(RaLinkType link, const guint8 *data, gsize caple
             off += 4;
             if (off + 2 > caplen)
                 return fail(why, RA_NETPKT_MALFORMED, "VLAN tag cut short");
-            type = be16(data + off);
+            type = ra_be16(data + off);
         }
         off += 2;
         return by_ethertype(type, data + off, caplen - off, seg, why);
@@ -212,23 +203,22 @@ RaNetpktResult ra_netpkt_decode(RaLinkType link, const guint8 *data, gsize caple
         if (caplen < 4)
             return fail(why, RA_NETPKT_MALFORMED, "loopback header cut short");
         /* The capturing host's byte order: whichever reading is small. */
-        guint32 le = (guint32)data[0] | (guint32)data[1] << 8 | (guint32)data[2] << 16 |
-                     (guint32)data[3] << 24;
-        guint32 af = le <= 0xffff ? le : be32(data);
+        guint32 le = ra_le32(data);
+        guint32 af = le <= 0xffff ? le : ra_be32(data);
         return by_family(af, data + 4, caplen - 4, seg, why);
     }
     case RA_LINK_LOOP:
         if (caplen < 4)
             return fail(why, RA_NETPKT_MALFORMED, "loopback header cut short");
-        return by_family(be32(data), data + 4, caplen - 4, seg, why);
+        return by_family(ra_be32(data), data + 4, caplen - 4, seg, why);
     case RA_LINK_SLL:
         if (caplen < 16)
             return fail(why, RA_NETPKT_MALFORMED, "Linux cooked header cut short");
-        return by_ethertype(be16(data + 14), data + 16, caplen - 16, seg, why);
+        return by_ethertype(ra_be16(data + 14), data + 16, caplen - 16, seg, why);
     case RA_LINK_SLL2:
         if (caplen < 20)
             return fail(why, RA_NETPKT_MALFORMED, "Linux cooked v2 header cut short");
-        return by_ethertype(be16(data), data + 20, caplen - 20, seg, why);
+        return by_ethertype(ra_be16(data), data + 20, caplen - 20, seg, why);
     case RA_LINK_OTHER:
         break;
     }

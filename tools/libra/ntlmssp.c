@@ -3,6 +3,7 @@
  * 3.3.2 (NTLMv2), 3.4 (session security). Every primitive goes through ra/crypto.h.
  */
 #include "ra/ntlmssp.h"
+#include "ra/bytes.h"
 
 #include <string.h>
 
@@ -26,35 +27,6 @@ static void wipe(void *p, gsize n)
         *v++ = 0;
 }
 
-static guint16 get16(const guint8 *p)
-{
-    return (guint16)(p[0] | p[1] << 8);
-}
-
-static guint32 get32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-static guint64 get64(const guint8 *p)
-{
-    return (guint64)get32(p) | (guint64)get32(p + 4) << 32;
-}
-
-static void put16(guint8 *p, guint16 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-}
-
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
-}
-
 static gboolean malformed(GError **error, const char *msg)
 {
     g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED, "NTLMSSP: %s", msg);
@@ -73,7 +45,7 @@ static gchar *utf16_to_utf8(const guint8 *p, gsize len, GError **error)
     gsize n = len / 2;
     gunichar2 *u = g_new(gunichar2, n + 1);
     for (gsize i = 0; i < n; i++) {
-        u[i] = get16(p + 2 * i);
+        u[i] = ra_le16(p + 2 * i);
         if (u[i] == 0) { /* g_utf16_to_utf8 would stop here silently */
             g_free(u);
             malformed(error, "string contains a NUL character");
@@ -112,7 +84,7 @@ static gboolean append_utf16(GByteArray *out, const char *s, GError **error)
     }
     for (glong i = 0; i < n; i++) {
         guint8 b[2];
-        put16(b, u[i]);
+        ra_put_le16(b, u[i]);
         g_byte_array_append(out, b, 2);
     }
     g_free(u);
@@ -158,8 +130,8 @@ typedef struct {
 static gboolean get_field(Msg *m, gsize at, const guint8 **p, gsize *len, const char *name,
                           GError **error)
 {
-    guint16 l = get16(m->data + at);
-    guint32 off = get32(m->data + at + 4);
+    guint16 l = ra_le16(m->data + at);
+    guint32 off = ra_le32(m->data + at + 4);
     *p = NULL;
     *len = 0;
     if (l == 0)
@@ -188,9 +160,9 @@ static gboolean check_header(const guint8 *data, gsize len, guint32 type, gsize 
     }
     if (len < 12 || memcmp(data, ntlmssp_signature, 8) != 0)
         return malformed(error, "not an NTLMSSP message");
-    if (get32(data + 8) != type) {
+    if (ra_le32(data + 8) != type) {
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
-                    "NTLMSSP: message type %u where type %u was expected", get32(data + 8), type);
+                    "NTLMSSP: message type %u where type %u was expected", ra_le32(data + 8), type);
         return FALSE;
     }
     if (len < min_len)
@@ -202,7 +174,7 @@ static void read_version(const guint8 *p, RaNtlmVersion *v)
 {
     v->major = p[0];
     v->minor = p[1];
-    v->build = get16(p + 2);
+    v->build = ra_le16(p + 2);
     v->revision = p[7];
 }
 
@@ -210,7 +182,7 @@ static void write_version(guint8 *p, const RaNtlmVersion *v)
 {
     p[0] = v->major;
     p[1] = v->minor;
-    put16(p + 2, v->build);
+    ra_put_le16(p + 2, v->build);
     p[4] = p[5] = p[6] = 0;
     p[7] = v->revision;
 }
@@ -218,9 +190,9 @@ static void write_version(guint8 *p, const RaNtlmVersion *v)
 /* A payload under construction: fixed header in `msg`, variable fields appended. */
 static void set_field(GByteArray *msg, gsize at, gsize len)
 {
-    put16(msg->data + at, (guint16)len);
-    put16(msg->data + at + 2, (guint16)len);
-    put32(msg->data + at + 4, (guint32)(msg->len - len));
+    ra_put_le16(msg->data + at, (guint16)len);
+    ra_put_le16(msg->data + at + 2, (guint16)len);
+    ra_put_le32(msg->data + at + 4, (guint32)(msg->len - len));
 }
 
 static GByteArray *new_message(guint32 type, gsize header)
@@ -229,7 +201,7 @@ static GByteArray *new_message(guint32 type, gsize header)
     g_byte_array_set_size(msg, (guint)header);
     memset(msg->data, 0, header);
     memcpy(msg->data, ntlmssp_signature, 8);
-    put32(msg->data + 8, type);
+    ra_put_le32(msg->data + 8, type);
     return msg;
 }
 
@@ -248,7 +220,7 @@ gboolean ra_ntlm_negotiate_decode(const guint8 *data, gsize len, RaNtlmNegotiate
     memset(msg, 0, sizeof *msg);
     if (!check_header(data, len, 1, 16, error))
         return FALSE;
-    msg->flags = get32(data + 12);
+    msg->flags = ra_le32(data + 12);
     if (len < NEGOTIATE_HEADER)
         return TRUE; /* old clients send the flags only */
     Msg m = {data, len, len};
@@ -286,7 +258,7 @@ GBytes *ra_ntlm_negotiate_encode(const RaNtlmNegotiate *msg, GError **error)
         flags |= RA_NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED;
     if (msg->workstation && *msg->workstation)
         flags |= RA_NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED;
-    put32(out->data + 12, flags);
+    ra_put_le32(out->data + 12, flags);
     if (version)
         write_version(out->data + NEGOTIATE_HEADER,
                       msg->has_version ? &msg->version : &default_version);
@@ -324,7 +296,7 @@ gboolean ra_ntlm_challenge_decode(const guint8 *data, gsize len, RaNtlmChallenge
     gsize name_len, info_len = 0;
     if (!get_field(&m, 12, &name, &name_len, "TargetName", error))
         return FALSE;
-    msg->flags = get32(data + 20);
+    msg->flags = ra_le32(data + 20);
     memcpy(msg->server_challenge, data + 24, 8);
     if (len >= CHALLENGE_HEADER && !get_field(&m, 40, &info, &info_len, "TargetInfo", error))
         return FALSE;
@@ -355,7 +327,7 @@ GBytes *ra_ntlm_challenge_encode(const RaNtlmChallenge *msg, GError **error)
 {
     gboolean version = (msg->flags & RA_NTLMSSP_NEGOTIATE_VERSION) != 0;
     GByteArray *out = new_message(2, CHALLENGE_HEADER + (version ? VERSION_SIZE : 0));
-    put32(out->data + 20, msg->flags);
+    ra_put_le32(out->data + 20, msg->flags);
     memcpy(out->data + 24, msg->server_challenge, 8);
     if (version)
         write_version(out->data + CHALLENGE_HEADER,
@@ -423,7 +395,7 @@ gboolean ra_ntlm_authenticate_decode(const guint8 *data, gsize len, RaNtlmAuthen
     Msg m = {data, len, len};
     const guint8 *lm, *nt, *dom, *usr, *ws, *key;
     gsize lm_len, nt_len, dom_len, usr_len, ws_len, key_len;
-    msg->flags = get32(data + 60);
+    msg->flags = ra_le32(data + 60);
     if (!get_field(&m, 12, &lm, &lm_len, "LmChallengeResponse", error) ||
         !get_field(&m, 20, &nt, &nt_len, "NtChallengeResponse", error) ||
         !get_field(&m, 28, &dom, &dom_len, "DomainName", error) ||
@@ -461,7 +433,7 @@ GBytes *ra_ntlm_authenticate_encode(const RaNtlmAuthenticate *msg, GError **erro
     gsize header =
         msg->has_mic ? MIC_OFFSET + MIC_SIZE : AUTHENTICATE_HEADER + (version ? VERSION_SIZE : 0);
     GByteArray *out = new_message(3, header);
-    put32(out->data + 60, msg->flags);
+    ra_put_le32(out->data + 60, msg->flags);
     if (version)
         write_version(out->data + AUTHENTICATE_HEADER,
                       msg->has_version ? &msg->version : &default_version);
@@ -521,7 +493,7 @@ gboolean ra_ntlm_target_info_parse(const guint8 *data, gsize len, RaNtlmTargetIn
             ra_ntlm_target_info_clear(info);
             return malformed(error, "AV pair list without MsvAvEOL");
         }
-        guint16 id = get16(data + off), l = get16(data + off + 2);
+        guint16 id = ra_le16(data + off), l = ra_le16(data + off + 2);
         off += 4;
         if (len - off < l) {
             ra_ntlm_target_info_clear(info);
@@ -557,7 +529,7 @@ gboolean ra_ntlm_target_info_parse(const guint8 *data, gsize len, RaNtlmTargetIn
                 return malformed(error, "MsvAvFlags is not 4 bytes");
             }
             info->has_flags = TRUE;
-            info->flags = get32(v);
+            info->flags = ra_le32(v);
             break;
         case RA_MSV_AV_TIMESTAMP:
             if (l != 8) {
@@ -565,7 +537,7 @@ gboolean ra_ntlm_target_info_parse(const guint8 *data, gsize len, RaNtlmTargetIn
                 return malformed(error, "MsvAvTimestamp is not 8 bytes");
             }
             info->has_timestamp = TRUE;
-            info->timestamp = get64(v);
+            info->timestamp = ra_le64(v);
             break;
         case RA_MSV_AV_CHANNEL_BINDINGS:
             if (l != 16) {
@@ -593,8 +565,8 @@ gboolean ra_ntlm_target_info_parse(const guint8 *data, gsize len, RaNtlmTargetIn
 static void append_av(GByteArray *out, guint16 id, const void *value, gsize len)
 {
     guint8 h[4];
-    put16(h, id);
-    put16(h + 2, (guint16)len);
+    ra_put_le16(h, id);
+    ra_put_le16(h + 2, (guint16)len);
     g_byte_array_append(out, h, 4);
     if (len)
         g_byte_array_append(out, value, (guint)len);
@@ -620,13 +592,13 @@ GBytes *ra_ntlm_target_info_build(const RaNtlmTargetInfo *info)
     append_av_string(out, RA_MSV_AV_DNS_TREE_NAME, info->dns_tree);
     if (info->has_flags) {
         guint8 v[4];
-        put32(v, info->flags);
+        ra_put_le32(v, info->flags);
         append_av(out, RA_MSV_AV_FLAGS, v, 4);
     }
     if (info->has_timestamp) {
         guint8 v[8];
-        put32(v, (guint32)info->timestamp);
-        put32(v + 4, (guint32)(info->timestamp >> 32));
+        ra_put_le32(v, (guint32)info->timestamp);
+        ra_put_le32(v + 4, (guint32)(info->timestamp >> 32));
         append_av(out, RA_MSV_AV_TIMESTAMP, v, 8);
     }
     append_av_string(out, RA_MSV_AV_TARGET_NAME, info->target_name);
@@ -647,18 +619,18 @@ static GByteArray *client_av_pairs(const guint8 *info, gsize len, gboolean mic)
     guint32 flags = 0;
     gsize off = 0;
     while (len - off >= 4) {
-        guint16 id = get16(info + off), l = get16(info + off + 2);
+        guint16 id = ra_le16(info + off), l = ra_le16(info + off + 2);
         if (id == RA_MSV_AV_EOL || len - off - 4 < l)
             break;
         if (id == RA_MSV_AV_FLAGS && l == 4 && mic)
-            flags |= get32(info + off + 4);
+            flags |= ra_le32(info + off + 4);
         else
             g_byte_array_append(out, info + off, 4u + l);
         off += 4u + l;
     }
     if (mic) {
         guint8 v[4];
-        put32(v, flags | RA_MSV_AV_FLAG_MIC_PRESENT);
+        ra_put_le32(v, flags | RA_MSV_AV_FLAG_MIC_PRESENT);
         append_av(out, RA_MSV_AV_FLAGS, v, 4);
     }
     append_av(out, RA_MSV_AV_EOL, NULL, 0);
@@ -994,8 +966,8 @@ static gboolean client_authenticate(RaNtlmssp *ctx, const guint8 *in, gsize in_l
     gboolean send_mic = has_timestamp;
     temp = g_byte_array_new();
     guint8 head[28] = {1, 1};
-    put32(head + 8, (guint32)timestamp);
-    put32(head + 12, (guint32)(timestamp >> 32));
+    ra_put_le32(head + 8, (guint32)timestamp);
+    ra_put_le32(head + 12, (guint32)(timestamp >> 32));
     memcpy(head + 16, client_challenge, 8);
     g_byte_array_append(temp, head, sizeof head);
     if (send_mic) {
@@ -1327,7 +1299,7 @@ static gboolean make_signature(RaNtlmssp *ctx, const guint8 *sign_key, RaRc4 *rc
                                const RaBuf *parts, guint n_parts, guint8 sig[16], GError **error)
 {
     guint8 seqbuf[4], digest[16];
-    put32(seqbuf, seq);
+    ra_put_le32(seqbuf, seq);
     RaBuf *all = g_new(RaBuf, n_parts + 1);
     all[0].data = seqbuf;
     all[0].len = 4;
@@ -1336,14 +1308,14 @@ static gboolean make_signature(RaNtlmssp *ctx, const guint8 *sign_key, RaRc4 *rc
     g_free(all);
     if (!ok)
         return FALSE;
-    put32(sig, 1);
+    ra_put_le32(sig, 1);
     if (ctx->flags & RA_NTLMSSP_NEGOTIATE_KEY_EXCH) {
         if (!ra_rc4_apply(rc4, digest, sig + 4, 8, error))
             return FALSE;
     } else {
         memcpy(sig + 4, digest, 8);
     }
-    put32(sig + 12, seq);
+    ra_put_le32(sig + 12, seq);
     return TRUE;
 }
 
@@ -1372,7 +1344,7 @@ gboolean ra_ntlmssp_sign(RaNtlmssp *ctx, const RaBuf *parts, guint n_parts,
 static gboolean check_signature(RaNtlmssp *ctx, const RaBuf *parts, guint n_parts,
                                 const guint8 *signature, gsize signature_len, GError **error)
 {
-    if (signature_len != RA_NTLMSSP_SIGNATURE_SIZE || get32(signature) != 1) {
+    if (signature_len != RA_NTLMSSP_SIGNATURE_SIZE || ra_le32(signature) != 1) {
         ctx->state = STATE_FAILED;
         g_set_error(error, RA_ERROR, RA_ERROR_MALFORMED,
                     "NTLMSSP: the signature is not a version 1 NTLMSSP_MESSAGE_SIGNATURE");
@@ -1386,12 +1358,12 @@ static gboolean check_signature(RaNtlmssp *ctx, const RaBuf *parts, guint n_part
         return FALSE;
     }
     ctx->recv_seq++;
-    if (get32(signature + 12) != seq) {
+    if (ra_le32(signature + 12) != seq) {
         ctx->state = STATE_FAILED;
         g_set_error(error, RA_ERROR, RA_ERROR_AUTH,
                     "NTLMSSP: sequence number %u where %u was expected (replayed or reordered "
                     "message)",
-                    get32(signature + 12), seq);
+                    ra_le32(signature + 12), seq);
         return FALSE;
     }
     if (!ra_crypto_memequal(expect, signature, 16)) {
@@ -1419,7 +1391,7 @@ gboolean ra_ntlmssp_seal(RaNtlmssp *ctx, guint8 *data, gsize len, const RaBuf *p
     /* MS-NLMP 3.4.3: the checksum is over the plaintext; the RC4 stream encrypts the message
      * first, then the checksum. So: HMAC now, encrypt, then finish the signature. */
     guint8 seqbuf[4], digest[16];
-    put32(seqbuf, ctx->send_seq);
+    ra_put_le32(seqbuf, ctx->send_seq);
     RaBuf *all = g_new(RaBuf, n_parts + 1);
     all[0].data = seqbuf;
     all[0].len = 4;
@@ -1428,14 +1400,14 @@ gboolean ra_ntlmssp_seal(RaNtlmssp *ctx, guint8 *data, gsize len, const RaBuf *p
     g_free(all);
     if (!ok || !ra_rc4_apply(ctx->send_rc4, data, data, len, error))
         return FALSE;
-    put32(signature, 1);
+    ra_put_le32(signature, 1);
     if (ctx->flags & RA_NTLMSSP_NEGOTIATE_KEY_EXCH) {
         if (!ra_rc4_apply(ctx->send_rc4, digest, signature + 4, 8, error))
             return FALSE;
     } else {
         memcpy(signature + 4, digest, 8);
     }
-    put32(signature + 12, ctx->send_seq);
+    ra_put_le32(signature + 12, ctx->send_seq);
     ctx->send_seq++;
     return TRUE;
 }

@@ -3,6 +3,7 @@
  * 2.2.30 (SAFEARRAY), [MS-DCOM] 2.2.14 (MInterfacePointer).
  */
 #include "ra/oaut.h"
+#include "ra/bytes.h"
 
 #include <string.h>
 
@@ -179,11 +180,6 @@ const char *ra_safearray_form_name(RaSafeArrayForm form)
     return "unknown form";
 }
 
-static guint32 peek32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
 /* Does a _wireSAFEARRAY of BSTR plausibly start at `at` bytes into the remaining input (a
  * conformance equal to cDims, FADF_BSTR, cbElements 4)? */
 static gboolean plausible_safearray(const guint8 *rest, gsize left, gsize at)
@@ -191,10 +187,10 @@ static gboolean plausible_safearray(const guint8 *rest, gsize left, gsize at)
     if (left < at + 12)
         return FALSE;
     const guint8 *p = rest + at;
-    guint32 conformance = peek32(p);
-    guint16 dims = (guint16)(p[4] | p[5] << 8);
-    guint16 features = (guint16)(p[6] | p[7] << 8);
-    return conformance == dims && dims != 0 && (features & RA_FADF_BSTR) && peek32(p + 8) == 4;
+    guint32 conformance = ra_le32(p);
+    guint16 dims = ra_le16(p + 4);
+    guint16 features = ra_le16(p + 6);
+    return conformance == dims && dims != 0 && (features & RA_FADF_BSTR) && ra_le32(p + 8) == 4;
 }
 
 /* The _wireSAFEARRAY ([MS-OAUT] 2.2.30.10) of BSTRs and its deferred BSTR array. */
@@ -272,9 +268,9 @@ gboolean ra_oaut_pull_safearray_bstr(RaNdrPull *ndr, int flags, RaBstrArray **r)
     const guint8 *rest;
     if (!ra_ndr_pull_bytes_ref(ndr, 0, &rest))
         return FALSE;
-    guint32 first = left >= 4 ? peek32(rest) : 0;
+    guint32 first = left >= 4 ? ra_le32(rest) : 0;
     /* Tell the forms apart by where a plausible header sits (facts.md, "wire forms"). */
-    if (off % 8 == 4 && left >= 8 && first == 0 && peek32(rest + 4) != 0 &&
+    if (off % 8 == 4 && left >= 8 && first == 0 && ra_le32(rest + 4) != 0 &&
         plausible_safearray(rest, left, 8)) {
         a->form = RA_SAFEARRAY_FORM_ALIGNED8;
         ra_ndr_pull_add_quirk(ndr, RA_NDR_QUIRK_SAFEARRAY_ALIGNED8);

@@ -412,28 +412,6 @@ guint ra_oxid_n_sets(RaOxidResolver *r)
 
 /* ---- the operations ---- */
 
-static guint32 finish(RaRpcCall *call, RaNdrPush *out)
-{
-    GError *error = NULL;
-    call->response = ra_ndr_push_finish(out, &error);
-    if (call->response == NULL) {
-        g_error_free(error);
-        return RA_NCA_S_FAULT_REMOTE_NO_MEMORY;
-    }
-    return 0;
-}
-
-/* Ends a pull; on failure records why in the call (for the log). */
-static gboolean pull_done(RaRpcCall *call, RaNdrPull *in)
-{
-    GError *error = NULL;
-    if (ra_ndr_pull_finish(in, &error))
-        return TRUE;
-    ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
-    g_error_free(error);
-    return FALSE;
-}
-
 /*
  * The bindings of an exporter as this client sees it: "<the address it connected to>[port]"
  * over ncacn_ip_tcp, and NTLM as the security binding (no SPN).
@@ -490,7 +468,7 @@ static guint32 op_resolve(RaOxidResolver *r, RaRpcCall *call, gboolean v2)
     if (ra_ndr_pull_ok(in) && n_protseqs > MAX_PROTSEQS)
         ra_ndr_pull_fail(in, RA_ERROR_TOO_LARGE, "%u protocol sequences", n_protseqs);
     ra_ndr_pull_u16_array(in, n_protseqs, &protseqs);
-    if (!pull_done(call, in))
+    if (ra_rpc_call_pull_finish(call, in) != 0)
         return RA_NCA_S_FAULT_NDR;
 
     const Oxid *o = g_hash_table_lookup(r->oxids, &oxid);
@@ -518,7 +496,7 @@ static guint32 op_resolve(RaOxidResolver *r, RaRpcCall *call, gboolean v2)
         ra_ndr_push_u16(out, r->config.com_minor);
     }
     ra_ndr_push_u32(out, status);
-    return finish(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 static void touch_set(RaOxidResolver *r, PingSet *set)
@@ -541,14 +519,14 @@ static guint32 op_simple_ping(RaOxidResolver *r, RaRpcCall *call)
     g_autoptr(RaNdrPull) in = ra_ndr_pull_new(call->stub, call->stub_len, call->arena);
     guint64 setid = 0;
     ra_ndr_pull_u64(in, &setid);
-    if (!pull_done(call, in))
+    if (ra_rpc_call_pull_finish(call, in) != 0)
         return RA_NCA_S_FAULT_NDR;
     PingSet *set = g_hash_table_lookup(r->sets, &setid);
     if (set != NULL)
         touch_set(r, set);
     g_autoptr(RaNdrPush) out = ra_ndr_push_new();
     ra_ndr_push_u32(out, set != NULL ? 0 : RA_OR_INVALID_SET);
-    return finish(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /* A [unique, size_is(n)] OID array: referent ID, then (if not NULL) max_count and the OIDs. */
@@ -584,7 +562,7 @@ static guint32 op_complex_ping(RaOxidResolver *r, RaRpcCall *call)
         ra_ndr_pull_fail(in, RA_ERROR_TOO_LARGE, "%u + %u OIDs in one ping", n_add, n_del);
     guint64 *add = pull_oid_array(in, n_add);
     guint64 *del = pull_oid_array(in, n_del);
-    if (!pull_done(call, in))
+    if (ra_rpc_call_pull_finish(call, in) != 0)
         return RA_NCA_S_FAULT_NDR;
 
     guint32 status = 0;
@@ -634,7 +612,7 @@ static guint32 op_complex_ping(RaOxidResolver *r, RaRpcCall *call)
     ra_ndr_push_u64(out, status == 0 ? set->setid : setid);
     ra_ndr_push_u16(out, 0); /* pPingBackoffFactor: no backoff asked */
     ra_ndr_push_u32(out, status);
-    return finish(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 /* ServerAlive2 (5): COMVERSION, the resolver's bindings, pReserved, ErrorCode. */
@@ -648,7 +626,7 @@ static guint32 op_server_alive2(RaOxidResolver *r, RaRpcCall *call)
     push_bindings(out, call, 0, r->config.extra_bindings);
     ra_ndr_push_u32(out, 0); /* pReserved */
     ra_ndr_push_u32(out, 0);
-    return finish(call, out);
+    return ra_rpc_call_respond(call, out);
 }
 
 guint32 ra_oxid_dispatch(RaRpcCall *call, gpointer resolver)
@@ -666,7 +644,7 @@ guint32 ra_oxid_dispatch(RaRpcCall *call, gpointer resolver)
             return RA_NCA_S_FAULT_NDR;
         g_autoptr(RaNdrPush) out = ra_ndr_push_new();
         ra_ndr_push_u32(out, 0);
-        return finish(call, out);
+        return ra_rpc_call_respond(call, out);
     }
     case OP_RESOLVE_OXID2:
         return op_resolve(r, call, TRUE);

@@ -2,6 +2,7 @@
  * Connection-oriented DCE/RPC PDUs (see ra/pdu.h): [C706] 12.6, [MS-RPCE] 2.2.2.
  */
 #include "ra/pdu.h"
+#include "ra/bytes.h"
 #include "ra/ndr.h"
 #include "ra/ntlmssp.h"
 
@@ -74,34 +75,30 @@ const char *ra_pdu_fault_name(guint32 status)
     return NULL;
 }
 
+const char *ra_pdu_bind_nak_reason_name(guint16 reason)
+{
+    switch (reason) {
+    case RA_BIND_NAK_REASON_NOT_SPECIFIED:
+        return "reason not specified";
+    case RA_BIND_NAK_TEMPORARY_CONGESTION:
+        return "temporary congestion";
+    case RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED:
+        return "local limit exceeded";
+    case RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
+        return "protocol version not supported";
+    case RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
+        return "authentication type not recognized";
+    case RA_BIND_NAK_INVALID_CHECKSUM:
+        return "invalid checksum";
+    default:
+        return NULL;
+    }
+}
+
 static gboolean is_co_ptype(guint8 ptype)
 {
     return ptype == RA_PDU_REQUEST || ptype == RA_PDU_RESPONSE || ptype == RA_PDU_FAULT ||
            (ptype >= RA_PDU_BIND && ptype <= RA_PDU_ORPHANED);
-}
-
-static guint16 get16(const guint8 *p)
-{
-    return (guint16)(p[0] | p[1] << 8);
-}
-
-static guint32 get32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-static void put16(guint8 *p, guint16 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-}
-
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
 }
 
 /* C706 12.6.3.1: the common header. */
@@ -119,9 +116,9 @@ gboolean ra_pdu_peek_header(const guint8 *data, gsize len, guint16 max_frag, RaP
     hdr->ptype = data[2];
     hdr->pfc_flags = data[3];
     memcpy(hdr->drep, data + 4, 4);
-    hdr->frag_length = get16(data + 8);
-    hdr->auth_length = get16(data + 10);
-    hdr->call_id = get32(data + 12);
+    hdr->frag_length = ra_le16(data + 8);
+    hdr->auth_length = ra_le16(data + 10);
+    hdr->call_id = ra_le32(data + 12);
     if (hdr->rpc_vers != 5 || hdr->rpc_vers_minor > 1) {
         g_set_error(error, RA_ERROR, RA_ERROR_UNSUPPORTED, "RPC version %u.%u is not supported",
                     hdr->rpc_vers, hdr->rpc_vers_minor);
@@ -190,7 +187,7 @@ static guint16 rd_u16(Reader *r, const char *field)
 {
     if (!rd_need(r, 2, field))
         return 0;
-    guint16 v = get16(r->data + r->off);
+    guint16 v = ra_le16(r->data + r->off);
     r->off += 2;
     return v;
 }
@@ -199,7 +196,7 @@ static guint32 rd_u32(Reader *r, const char *field)
 {
     if (!rd_need(r, 4, field))
         return 0;
-    guint32 v = get32(r->data + r->off);
+    guint32 v = ra_le32(r->data + r->off);
     r->off += 4;
     return v;
 }
@@ -394,7 +391,7 @@ gboolean ra_pdu_decode(const guint8 *data, gsize len, RaPdu *pdu, GError **error
         pdu->auth.auth_level = t[1];
         pdu->auth.auth_pad_length = t[2];
         pdu->auth.auth_reserved = t[3];
-        pdu->auth.auth_context_id = get32(t + 4);
+        pdu->auth.auth_context_id = ra_le32(t + 4);
         pdu->auth.auth_value = t + RA_PDU_SEC_TRAILER_SIZE;
         pdu->auth.auth_value_len = pdu->hdr.auth_length;
         r.end = trailer;
@@ -479,14 +476,14 @@ static void w_u8(GByteArray *b, guint8 v)
 static void w_u16(GByteArray *b, guint16 v)
 {
     guint8 p[2];
-    put16(p, v);
+    ra_put_le16(p, v);
     g_byte_array_append(b, p, 2);
 }
 
 static void w_u32(GByteArray *b, guint32 v)
 {
     guint8 p[4];
-    put32(p, v);
+    ra_put_le32(p, v);
     g_byte_array_append(b, p, 4);
 }
 
@@ -667,7 +664,7 @@ gboolean ra_pdu_encode(const RaPdu *pdu, GByteArray *out, RaPduLayout *layout, G
             g_byte_array_append(out, pdu->auth.auth_value, (guint)pdu->auth.auth_value_len);
         else
             w_zeros(out, pdu->auth.auth_value_len);
-        put16(out->data + start + 10, (guint16)pdu->auth.auth_value_len);
+        ra_put_le16(out->data + start + 10, (guint16)pdu->auth.auth_value_len);
     }
     lay.frag_length = out->len - start;
     if (lay.frag_length > 65535) {
@@ -676,7 +673,7 @@ gboolean ra_pdu_encode(const RaPdu *pdu, GByteArray *out, RaPduLayout *layout, G
                     lay.frag_length);
         goto fail;
     }
-    put16(out->data + start + 8, (guint16)lay.frag_length);
+    ra_put_le16(out->data + start + 8, (guint16)lay.frag_length);
     if (layout)
         *layout = lay;
     return TRUE;

@@ -3,6 +3,7 @@
  * leaves the next ones meaningful, and none calls anything that offers or changes something.
  */
 #include "ra/probe.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/connstr.h"
 #include "ra/dcom.h"
@@ -327,10 +328,8 @@ static void step_epm(Probe *p)
     }
     /* entry_handle, num_towers, towers (conformant varying array of pointers), status. */
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    g_autoptr(RaNdrPull) in = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    g_autoptr(RaNdrPull) in = ra_ndr_pull_new(data, len, arena);
     guint32 attr, num = 0, max = 0, off = 0, actual = 0, status = 0;
     RaUuid handle;
     ra_ndr_pull_u32(in, &attr);
@@ -414,10 +413,8 @@ static void step_resolver(Probe *p)
         return;
     }
     g_autoptr(RaArena) arena = ra_arena_new();
-    gsize len = g_bytes_get_size(response);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(response, NULL), len);
+    g_autoptr(RaNdrPull) in = ra_ndr_pull_new_bytes(response, arena);
     g_bytes_unref(response);
-    g_autoptr(RaNdrPull) in = ra_ndr_pull_new(data, len, arena);
     RaComVersion version = {0};
     RaDualStringArray dsa = {0};
     guint32 ptr = 0, reserved = 0, status = 0;
@@ -470,8 +467,7 @@ static gboolean try_logon(Probe *p, guint8 level, guint32 *status, RaRpcClient *
     /* The status is the last u32 of the answer, whatever came before. */
     gsize n;
     const guint8 *d = g_bytes_get_data(response, &n);
-    *status =
-        n >= 4 ? (guint32)(d[n - 4] | d[n - 3] << 8 | d[n - 2] << 16 | (guint32)d[n - 1] << 24) : 0;
+    *status = n >= 4 ? ra_le32(d + n - 4) : 0;
     g_bytes_unref(response);
     return TRUE;
 }
@@ -784,30 +780,6 @@ static void step_bindings(Probe *p)
 
 /* ---- sessions ---- */
 
-static void session_free(gpointer p)
-{
-    RaRaiExpertSession *s = p;
-    g_free(s->domain);
-    g_free(s->user);
-    g_free(s);
-}
-
-static gchar *bstr(RaOrpcBinding *saf, gboolean user, RaArena *arena, GError **error)
-{
-    if (!user) {
-        RaRai_ISAFSession_get_DomainName_in in = {0};
-        RaRai_ISAFSession_get_DomainName_out out = {0};
-        if (!ra_rai_call_ISAFSession_get_DomainName(saf, &in, &out, arena, error))
-            return NULL;
-        return g_strdup(out.pVal ? out.pVal : "");
-    }
-    RaRai_ISAFSession_get_UserName_in in = {0};
-    RaRai_ISAFSession_get_UserName_out out = {0};
-    if (!ra_rai_call_ISAFSession_get_UserName(saf, &in, &out, arena, error))
-        return NULL;
-    return g_strdup(out.pVal ? out.pVal : "");
-}
-
 /* IPCHCollection::Item(index) -> its session's properties. */
 static gboolean pch_session(RaDcomClient *c, RaOrpcBinding *col, gint32 index,
                             RaRaiExpertSession *s, RaArena *arena, GError **error)
@@ -824,29 +796,7 @@ static gboolean pch_session(RaDcomClient *c, RaOrpcBinding *col, gint32 index,
                     iout.ppEntry.vt);
         return FALSE;
     }
-    RaOrpcBinding *disp = NULL, *saf = NULL;
-    if (!ra_dcom_client_unmarshal(c, iout.ppEntry.v.iface, NULL, &disp, error))
-        return FALSE;
-    if (ra_uuid_equal(&disp->iid, &ra_rai_iid_ISAFSession))
-        saf = disp;
-    else if (!ra_dcom_client_query_interface(c, disp, &ra_rai_iid_ISAFSession, &saf, NULL, error))
-        return FALSE;
-    RaRai_ISAFSession_get_SessionID_in idin = {0};
-    RaRai_ISAFSession_get_SessionID_out idout = {0};
-    RaRai_ISAFSession_get_SessionState_in stin = {0};
-    RaRai_ISAFSession_get_SessionState_out stout = {0};
-    if (!ra_rai_call_ISAFSession_get_SessionID(saf, &idin, &idout, arena, error) ||
-        !ra_rai_call_ISAFSession_get_SessionState(saf, &stin, &stout, arena, error))
-        return FALSE;
-    s->id = idout.pVal;
-    s->state = (gint)stout.pVal;
-    if ((s->domain = bstr(saf, FALSE, arena, error)) == NULL ||
-        (s->user = bstr(saf, TRUE, arena, error)) == NULL)
-        return FALSE;
-    ra_dcom_client_release(c, saf, NULL);
-    if (saf != disp)
-        ra_dcom_client_release(c, disp, NULL);
-    return TRUE;
+    return ra_rai_expert_read_session(c, iout.ppEntry.v.iface, s, arena, error);
 }
 
 static const char *state_name(gint state)
@@ -860,7 +810,7 @@ static void decide_sessions(Probe *p, GPtrArray *list, const char *how)
     guint usable = 0;
     for (guint i = 0; i < list->len; i++) {
         const RaRaiExpertSession *s = g_ptr_array_index(list, i);
-        gboolean ok = s->domain && *s->domain && s->user && *s->user;
+        gboolean ok = ra_rai_expert_session_usable(s);
         usable += ok;
         g_string_append_printf(text, "%s%u %s\\%s", i ? ", " : "", s->id,
                                s->domain ? s->domain : "", s->user ? s->user : "");
@@ -922,7 +872,7 @@ static void step_policy_and_sessions(Probe *p)
     }
 
     start(p);
-    GPtrArray *list = g_ptr_array_new_with_free_func(session_free);
+    GPtrArray *list = g_ptr_array_new_with_free_func(ra_rai_expert_session_free);
     if (p->rasrv.ok) {
         RaRai_IRASrv_GetSessionInfo_in gin = {0};
         RaRai_IRASrv_GetSessionInfo_out gout = {0};
@@ -933,16 +883,7 @@ static void step_policy_and_sessions(Probe *p)
                    hresult_error(error) ? "" : "IRASrv::GetSessionInfo: ", error->message);
             g_clear_error(&error);
         } else {
-            for (guint i = 0; gout.UserNames && i < gout.UserNames->count; i++) {
-                const char *entry = gout.UserNames->items[i];
-                RaRaiExpertSession *s = g_new0(RaRaiExpertSession, 1);
-                s->state = -1;
-                if (entry == NULL || !ra_session_entry_parse(entry, &s->domain, &s->user, &s->id)) {
-                    session_free(s);
-                    continue;
-                }
-                g_ptr_array_add(list, s);
-            }
+            ra_rai_expert_add_session_entries(list, gout.UserNames);
             decide_sessions(p, list, "IRASrv::GetSessionInfo");
         }
     } else if (policy_ok) {

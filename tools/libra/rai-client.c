@@ -21,12 +21,85 @@ gboolean ra_rai_expert_interface_parse(const char *text, RaRaiExpertInterface *o
     return TRUE;
 }
 
-static void session_free(gpointer p)
+void ra_rai_expert_session_free(gpointer session)
 {
-    RaRaiExpertSession *s = p;
+    RaRaiExpertSession *s = session;
     g_free(s->domain);
     g_free(s->user);
     g_free(s);
+}
+
+gboolean ra_rai_expert_session_usable(const RaRaiExpertSession *s)
+{
+    return s->domain && *s->domain && s->user && *s->user;
+}
+
+void ra_rai_expert_add_session_entries(GPtrArray *sessions, const RaBstrArray *names)
+{
+    for (guint i = 0; names && i < names->count; i++) {
+        const char *entry = names->items[i];
+        gchar *domain, *user;
+        guint32 id;
+        if (entry == NULL || !ra_session_entry_parse(entry, &domain, &user, &id))
+            continue;
+        RaRaiExpertSession *s = g_new0(RaRaiExpertSession, 1);
+        s->id = id;
+        s->domain = domain;
+        s->user = user;
+        s->state = -1;
+        g_ptr_array_add(sessions, s);
+    }
+}
+
+/* ISAFSession's DomainName (user FALSE) or UserName: a copy, "" for a NULL BSTR; NULL on error. */
+static gchar *get_bstr(RaOrpcBinding *saf, gboolean user, RaArena *arena, GError **error)
+{
+    if (!user) {
+        RaRai_ISAFSession_get_DomainName_in in = {0};
+        RaRai_ISAFSession_get_DomainName_out out = {0};
+        if (!ra_rai_call_ISAFSession_get_DomainName(saf, &in, &out, arena, error))
+            return NULL;
+        return g_strdup(out.pVal ? out.pVal : "");
+    }
+    RaRai_ISAFSession_get_UserName_in in = {0};
+    RaRai_ISAFSession_get_UserName_out out = {0};
+    if (!ra_rai_call_ISAFSession_get_UserName(saf, &in, &out, arena, error))
+        return NULL;
+    return g_strdup(out.pVal ? out.pVal : "");
+}
+
+gboolean ra_rai_expert_read_session(RaDcomClient *c, const RaInterfacePointer *item,
+                                    RaRaiExpertSession *s, RaArena *arena, GError **error)
+{
+    /* A VT_DISPATCH carries the object's IDispatch (or its ISAFSession): ask for ISAFSession. */
+    RaOrpcBinding *disp = NULL, *saf = NULL;
+    if (!ra_dcom_client_unmarshal(c, item, NULL, &disp, error))
+        return FALSE;
+    if (ra_uuid_equal(&disp->iid, &ra_rai_iid_ISAFSession)) {
+        saf = disp;
+    } else if (!ra_dcom_client_query_interface(c, disp, &ra_rai_iid_ISAFSession, &saf, NULL,
+                                               error)) {
+        return FALSE;
+    }
+    RaRai_ISAFSession_get_SessionID_in idin = {0};
+    RaRai_ISAFSession_get_SessionID_out idout = {0};
+    RaRai_ISAFSession_get_SessionState_in stin = {0};
+    RaRai_ISAFSession_get_SessionState_out stout = {0};
+    if (!ra_rai_call_ISAFSession_get_SessionID(saf, &idin, &idout, arena, error) ||
+        !ra_rai_call_ISAFSession_get_SessionState(saf, &stin, &stout, arena, error))
+        return FALSE;
+    s->id = idout.pVal;
+    s->state = (gint)stout.pVal;
+    s->domain = get_bstr(saf, FALSE, arena, error);
+    if (s->domain == NULL)
+        return FALSE;
+    s->user = get_bstr(saf, TRUE, arena, error);
+    if (s->user == NULL)
+        return FALSE;
+    ra_dcom_client_release(c, saf, NULL);
+    if (saf != disp)
+        ra_dcom_client_release(c, disp, NULL);
+    return TRUE;
 }
 
 void ra_rai_offer_result_free(RaRaiOfferResult *r)
@@ -55,12 +128,6 @@ static void note(const RaRaiExpertConfig *config, const char *format, ...)
     g_free(msg);
 }
 
-static gboolean usable(const RaRaiExpertSession *s)
-{
-    /* [MS-RAI] 3.2.4 step 5: sessions with no DomainName or UserName MUST be ignored. */
-    return s->domain && *s->domain && s->user && *s->user;
-}
-
 /* The session to offer help in: the one asked for, the only usable (or only active) one, or the
  * user's choice. */
 static RaRaiExpertSession *choose_session(const RaRaiExpertConfig *config, GPtrArray *all,
@@ -69,7 +136,8 @@ static RaRaiExpertSession *choose_session(const RaRaiExpertConfig *config, GPtrA
     GPtrArray *ok = g_ptr_array_new();
     for (guint i = 0; i < all->len; i++) {
         RaRaiExpertSession *s = g_ptr_array_index(all, i);
-        if (usable(s))
+        /* [MS-RAI] 3.2.4 step 5: sessions with no DomainName or UserName MUST be ignored. */
+        if (ra_rai_expert_session_usable(s))
             g_ptr_array_add(ok, s);
     }
     RaRaiExpertSession *pick = NULL;
@@ -204,20 +272,7 @@ static gboolean via_irasrv(const RaRaiExpertConfig *config, RaRaiOfferResult *r,
         *fallback = no_irasrv(*error, gout.result, c, b);
         goto out;
     }
-    for (guint i = 0; gout.UserNames && i < gout.UserNames->count; i++) {
-        const char *entry = gout.UserNames->items[i];
-        gchar *domain, *user;
-        guint32 id;
-        /* [MS-RAI] 3.3.4.1.2: "DomainName\UserName:SessionID"; NULL entries are ignored. */
-        if (entry == NULL || !ra_session_entry_parse(entry, &domain, &user, &id))
-            continue;
-        RaRaiExpertSession *s = g_new0(RaRaiExpertSession, 1);
-        s->id = id;
-        s->domain = domain;
-        s->user = user;
-        s->state = -1;
-        g_ptr_array_add(r->sessions, s);
-    }
+    ra_rai_expert_add_session_entries(r->sessions, gout.UserNames);
     ra_dcom_client_release(c, b, NULL);
     r->chosen = choose_session(config, r->sessions, error);
     if (r->chosen == NULL)
@@ -246,22 +301,6 @@ out:
 
 /* ---- IPCHService ---- */
 
-static gchar *get_bstr(RaOrpcBinding *saf, int which, RaArena *arena, GError **error)
-{
-    if (which == 0) {
-        RaRai_ISAFSession_get_DomainName_in in = {0};
-        RaRai_ISAFSession_get_DomainName_out out = {0};
-        if (!ra_rai_call_ISAFSession_get_DomainName(saf, &in, &out, arena, error))
-            return NULL;
-        return g_strdup(out.pVal ? out.pVal : "");
-    }
-    RaRai_ISAFSession_get_UserName_in in = {0};
-    RaRai_ISAFSession_get_UserName_out out = {0};
-    if (!ra_rai_call_ISAFSession_get_UserName(saf, &in, &out, arena, error))
-        return NULL;
-    return g_strdup(out.pVal ? out.pVal : "");
-}
-
 static gboolean read_session(RaDcomClient *c, RaOrpcBinding *col, gint32 index,
                              RaRaiExpertSession *s, RaArena *arena, GError **error)
 {
@@ -280,35 +319,7 @@ static gboolean read_session(RaDcomClient *c, RaOrpcBinding *col, gint32 index,
         g_set_error(error, RA_ERROR, RA_ERROR_PROTOCOL, "IPCHCollection::Item(%d) is NULL", index);
         return FALSE;
     }
-    /* A VT_DISPATCH carries the object's IDispatch (or its ISAFSession): ask for ISAFSession. */
-    RaOrpcBinding *disp = NULL, *saf = NULL;
-    if (!ra_dcom_client_unmarshal(c, iout.ppEntry.v.iface, NULL, &disp, error))
-        return FALSE;
-    if (ra_uuid_equal(&disp->iid, &ra_rai_iid_ISAFSession)) {
-        saf = disp;
-    } else if (!ra_dcom_client_query_interface(c, disp, &ra_rai_iid_ISAFSession, &saf, NULL,
-                                               error)) {
-        return FALSE;
-    }
-    RaRai_ISAFSession_get_SessionID_in idin = {0};
-    RaRai_ISAFSession_get_SessionID_out idout = {0};
-    RaRai_ISAFSession_get_SessionState_in stin = {0};
-    RaRai_ISAFSession_get_SessionState_out stout = {0};
-    if (!ra_rai_call_ISAFSession_get_SessionID(saf, &idin, &idout, arena, error) ||
-        !ra_rai_call_ISAFSession_get_SessionState(saf, &stin, &stout, arena, error))
-        return FALSE;
-    s->id = idout.pVal;
-    s->state = (gint)stout.pVal;
-    s->domain = get_bstr(saf, 0, arena, error);
-    if (s->domain == NULL)
-        return FALSE;
-    s->user = get_bstr(saf, 1, arena, error);
-    if (s->user == NULL)
-        return FALSE;
-    ra_dcom_client_release(c, saf, NULL);
-    if (saf != disp)
-        ra_dcom_client_release(c, disp, NULL);
-    return TRUE;
+    return ra_rai_expert_read_session(c, iout.ppEntry.v.iface, s, arena, error);
 }
 
 static gboolean via_ipchservice(const RaRaiExpertConfig *config, RaRaiOfferResult *r,
@@ -383,7 +394,7 @@ out:
 RaRaiOfferResult *ra_rai_expert_offer(const RaRaiExpertConfig *config, GError **error)
 {
     RaRaiOfferResult *r = g_new0(RaRaiOfferResult, 1);
-    r->sessions = g_ptr_array_new_with_free_func(session_free);
+    r->sessions = g_ptr_array_new_with_free_func(ra_rai_expert_session_free);
     gboolean ok = FALSE;
     if (config->iface != RA_RAI_EXPERT_IPCHSERVICE) {
         gboolean fallback;

@@ -2,6 +2,7 @@
  * A novice and an expert in one process, every byte recorded (see ra/rig.h).
  */
 #include "ra/rig.h"
+#include "ra/bytes.h"
 #include "ra/actprop.h"
 #include "ra/dcom-server.h"
 #include "ra/epm.h"
@@ -335,20 +336,8 @@ static gchar *describe_from_expert(RaRig *r, RigConn *c, const guint8 *data, gsi
 
 static const char *nak_reason(guint16 reason)
 {
-    switch (reason) {
-    case RA_BIND_NAK_TEMPORARY_CONGESTION:
-        return "temporary congestion";
-    case RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED:
-        return "local limit exceeded";
-    case RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
-        return "protocol version not supported";
-    case RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
-        return "authentication type not recognized";
-    case RA_BIND_NAK_INVALID_CHECKSUM:
-        return "invalid checksum";
-    default:
-        return "reason not specified";
-    }
+    const char *name = ra_pdu_bind_nak_reason_name(reason);
+    return name != NULL ? name : "reason not specified";
 }
 
 /* The last thing the runtime logged as a refusal or an error during this input, or NULL. */
@@ -503,8 +492,7 @@ static guint32 trailing_hresult(GBytes *response)
     const guint8 *d = response ? g_bytes_get_data(response, &len) : NULL;
     if (d == NULL || len < 4)
         return 0;
-    return (guint32)d[len - 4] | (guint32)d[len - 3] << 8 | (guint32)d[len - 2] << 16 |
-           (guint32)d[len - 1] << 24;
+    return ra_le32(d + len - 4);
 }
 
 /* Up to three session entries, then "...". */

@@ -199,22 +199,8 @@ static gboolean fault_error(RaRpcClient *c, const RaPdu *pdu, GError **error)
 
 static const char *nak_reason(guint16 reason)
 {
-    switch (reason) {
-    case RA_BIND_NAK_REASON_NOT_SPECIFIED:
-        return "reason not specified";
-    case RA_BIND_NAK_TEMPORARY_CONGESTION:
-        return "temporary congestion";
-    case RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED:
-        return "local limit exceeded";
-    case RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
-        return "protocol version not supported";
-    case RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
-        return "authentication type not recognized";
-    case RA_BIND_NAK_INVALID_CHECKSUM:
-        return "invalid checksum";
-    default:
-        return "unknown reason";
-    }
+    const char *name = ra_pdu_bind_nak_reason_name(reason);
+    return name != NULL ? name : "unknown reason";
 }
 
 static const char *result_reason(guint16 reason)

@@ -13,6 +13,7 @@
  * PDUs out of place) are answered with a fault (or bind_nak) and the association is closed.
  */
 #include "ra/rpc-server.h"
+#include "ra/bytes.h"
 #include "ra/crypto.h"
 #include "ra/error.h"
 #include "ra/ntlmssp.h"
@@ -111,6 +112,27 @@ guint32 ra_rpc_call_fault(RaRpcCall *call, guint32 status, const GError *error)
     if (error != NULL)
         call->fault_detail = ra_arena_strdup(call->arena, error->message);
     return status;
+}
+
+guint32 ra_rpc_call_pull_finish(RaRpcCall *call, RaNdrPull *in)
+{
+    GError *error = NULL;
+    if (ra_ndr_pull_finish(in, &error))
+        return 0;
+    ra_rpc_call_fault(call, RA_NCA_S_FAULT_NDR, error);
+    g_error_free(error);
+    return RA_NCA_S_FAULT_NDR;
+}
+
+guint32 ra_rpc_call_respond(RaRpcCall *call, RaNdrPush *out)
+{
+    GError *error = NULL;
+    call->response = ra_ndr_push_finish(out, &error);
+    if (call->response == NULL) {
+        g_error_free(error);
+        return RA_NCA_S_FAULT_REMOTE_NO_MEMORY;
+    }
+    return 0;
 }
 
 /* ---- logging ---- */
@@ -925,9 +947,7 @@ gboolean ra_rpc_assoc_input(RaRpcAssoc *a, const guint8 *data, gsize len, GPtrAr
     /* A writable copy: PKT_PRIVACY decrypts in place, and the decoded PDU points into it. */
     g_byte_array_set_size(a->scratch, 0);
     g_byte_array_append(a->scratch, data, (guint)len);
-    guint32 raw_call_id =
-        len >= 16 ? (guint32)(data[12] | data[13] << 8 | data[14] << 16 | (guint32)data[15] << 24)
-                  : 0;
+    guint32 raw_call_id = len >= 16 ? ra_le32(data + 12) : 0;
     guint8 raw_ptype = len >= 3 ? data[2] : 0xff;
 
     RaPdu pdu;

@@ -2,6 +2,7 @@
  * A passive observer of one DCE/RPC association (see ra/rpcobserve.h).
  */
 #include "ra/rpcobserve.h"
+#include "ra/bytes.h"
 #include "ra/ntlmssp.h"
 
 #include <string.h>
@@ -91,11 +92,6 @@ struct RaRpcObserver {
     gboolean noted_auth_limit, noted_call_limit;
 };
 
-static guint32 le32(const guint8 *p)
-{
-    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
 /* TRUE the first time (code, what) is asked about: for notes given once per context. */
 static gboolean first_time(RaRpcObserver *o, RaObsNoteCode code, guint32 what)
 {
@@ -163,7 +159,7 @@ static guint32 ntlm_type(const RaSecTrailer *t)
 {
     if (t->auth_value_len < 12 || memcmp(t->auth_value, NTLMSSP_SIG, 8) != 0)
         return 0;
-    return le32(t->auth_value + 8);
+    return ra_le32(t->auth_value + 8);
 }
 
 /* A bind or alter_context starting a handshake: a new context for its auth_context_id. */
@@ -700,7 +696,7 @@ static void handle_pdu(RaRpcObserver *o, int side, guint8 *buf, gsize len, const
     if (!ra_pdu_decode(buf, len, &pdu, &error)) {
         gboolean from_client = o->client_side < 0 || side == o->client_side;
         note(o, RA_OBS_NOTE_MALFORMED_PDU, from_client, at, "%s PDU call_id %u dropped: %s",
-             ra_pdu_type_name(buf[2]), le32(buf + 12), error->message);
+             ra_pdu_type_name(buf[2]), ra_le32(buf + 12), error->message);
         g_error_free(error);
         return;
     }
@@ -767,7 +763,7 @@ static void damaged(RaRpcObserver *o, int side, const guint8 *hdr, gsize have, g
 {
     gboolean from_client = o->client_side < 0 || side == o->client_side;
     guint8 ptype = hdr[2];
-    guint32 call_id = le32(hdr + 12);
+    guint32 call_id = ra_le32(hdr + 12);
     note(o, RA_OBS_NOTE_GAP, from_client, at,
          "%s call_id %u lost bytes in a gap (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
          " bytes captured)",

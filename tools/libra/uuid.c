@@ -2,6 +2,7 @@
  * UUIDs and presentation syntax identifiers (see ra/uuid.h).
  */
 #include "ra/uuid.h"
+#include "ra/bytes.h"
 #include "ra/crypto.h"
 #include "ra/error.h"
 
@@ -47,9 +48,9 @@ gboolean ra_uuid_parse(const char *text, RaUuid *out, GError **error)
                     text ? text : "(null)");
         return FALSE;
     }
-    out->time_low = (guint32)b[0] << 24 | (guint32)b[1] << 16 | (guint32)b[2] << 8 | b[3];
-    out->time_mid = (guint16)(b[4] << 8 | b[5]);
-    out->time_hi_and_version = (guint16)(b[6] << 8 | b[7]);
+    out->time_low = ra_be32(b);
+    out->time_mid = ra_be16(b + 4);
+    out->time_hi_and_version = ra_be16(b + 6);
     memcpy(out->clock_seq, b + 8, 2);
     memcpy(out->node, b + 10, 6);
     return TRUE;
@@ -71,24 +72,18 @@ gchar *ra_uuid_to_string(const RaUuid *uuid)
 
 void ra_uuid_to_le(const RaUuid *u, guint8 out[16])
 {
-    out[0] = (guint8)u->time_low;
-    out[1] = (guint8)(u->time_low >> 8);
-    out[2] = (guint8)(u->time_low >> 16);
-    out[3] = (guint8)(u->time_low >> 24);
-    out[4] = (guint8)u->time_mid;
-    out[5] = (guint8)(u->time_mid >> 8);
-    out[6] = (guint8)u->time_hi_and_version;
-    out[7] = (guint8)(u->time_hi_and_version >> 8);
+    ra_put_le32(out, u->time_low);
+    ra_put_le16(out + 4, u->time_mid);
+    ra_put_le16(out + 6, u->time_hi_and_version);
     memcpy(out + 8, u->clock_seq, 2);
     memcpy(out + 10, u->node, 6);
 }
 
 void ra_uuid_from_le(const guint8 in[16], RaUuid *u)
 {
-    u->time_low =
-        (guint32)in[0] | (guint32)in[1] << 8 | (guint32)in[2] << 16 | (guint32)in[3] << 24;
-    u->time_mid = (guint16)(in[4] | in[5] << 8);
-    u->time_hi_and_version = (guint16)(in[6] | in[7] << 8);
+    u->time_low = ra_le32(in);
+    u->time_mid = ra_le16(in + 4);
+    u->time_hi_and_version = ra_le16(in + 6);
     memcpy(u->clock_seq, in + 8, 2);
     memcpy(u->node, in + 10, 6);
 }

@@ -437,11 +437,8 @@ static gboolean get_id(Script *s, RaOrpcBinding *b, const char *name, gint32 *id
     g_bytes_unref(req);
     if (resp == NULL)
         return FALSE;
-    gsize len;
-    const guint8 *data =
-        ra_arena_memdup(s->arena, g_bytes_get_data(resp, NULL), len = g_bytes_get_size(resp));
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(resp, s->arena);
     g_bytes_unref(resp);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, s->arena);
     RaGetIDsOfNamesOut out = {0};
     out.n_ids = 1;
     ra_dispatch_pull_getidsofnames_out(pull, &out);
@@ -478,10 +475,8 @@ static gboolean invoke(Script *s, RaOrpcBinding *b, gint32 dispid, guint32 flags
     g_bytes_unref(req);
     if (resp == NULL)
         return FALSE;
-    gsize len = g_bytes_get_size(resp);
-    const guint8 *data = ra_arena_memdup(s->arena, g_bytes_get_data(resp, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(resp, s->arena);
     g_bytes_unref(resp);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, s->arena);
     memset(out, 0, sizeof *out);
     out->n_var_ref = n_refs;
     ra_dispatch_pull_invoke_out(pull, out);

@@ -72,6 +72,22 @@ GBytes *ratool_read_input(const char *path, gsize limit, GError **error)
     return g_byte_array_free_to_bytes(data);
 }
 
+gboolean ratool_argument_text(const char *arg, GBytes **input, const char **text, gsize *len,
+                              GError **error)
+{
+    *input = NULL;
+    if (strcmp(arg, "-") != 0) {
+        *text = arg;
+        *len = strlen(arg);
+        return TRUE;
+    }
+    *input = ratool_read_input("-", RA_MAX_INPUT, error);
+    if (*input == NULL)
+        return FALSE;
+    *text = g_bytes_get_data(*input, len);
+    return TRUE;
+}
+
 static gchar *to_utf8(const char *text, GError **error)
 {
     if (g_utf8_validate(text, -1, NULL))

@@ -16,6 +16,14 @@
 GBytes *ratool_read_input(const char *path, gsize limit, GError **error);
 
 /*
+ * The text of a STRING|- argument: arg itself, or for "-" standard input (at most RA_MAX_INPUT
+ * bytes, as read), held in *input for the caller to unref (NULL for an argument). FALSE with
+ * ratool_read_input's errors when standard input cannot be read.
+ */
+gboolean ratool_argument_text(const char *arg, GBytes **input, const char **text, gsize *len,
+                              GError **error);
+
+/*
  * The password to use, as UTF-8, from (in order) `option` (converted from the locale's encoding
  * when it is not UTF-8), the first line of `file` (its line break removed), or, when `prompt` is
  * not NULL and the process has a terminal, a question asked on /dev/tty without echo (twice when

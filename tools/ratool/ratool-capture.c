@@ -75,8 +75,10 @@ static gboolean play_trace(RaCapture *capture, const char *path, const char *exp
 {
     gchar *text = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &text, &len, NULL)) {
-        g_set_error(error, RA_ERROR, RA_ERROR_IO, "cannot read the trace %s", path);
+    GError *local = NULL;
+    if (!g_file_get_contents(path, &text, &len, &local)) {
+        g_set_error(error, RA_ERROR, RA_ERROR_IO, "cannot read the trace: %s", local->message);
+        g_error_free(local);
         return FALSE;
     }
     gchar **lines = g_strsplit(text, "\n", -1);

@@ -35,19 +35,15 @@ int ratool_decode_blob(int argc, char **argv)
     }
     GError *error = NULL;
     g_autoptr(GBytes) input = NULL;
-    const char *text = argv[1];
-    gsize len = strlen(text);
-    if (strcmp(argv[1], "-") == 0) {
-        input = ratool_read_input("-", RA_MAX_INPUT, &error);
-        if (input == NULL) {
-            ratool_error("standard input", error);
-            g_error_free(error);
-            return RATOOL_EXIT_DATA;
-        }
-        text = g_bytes_get_data(input, &len);
-        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-            len--; /* the line break of `echo` or a file */
+    const char *text;
+    gsize len;
+    if (!ratool_argument_text(argv[1], &input, &text, &len, &error)) {
+        ratool_error("standard input", error);
+        g_error_free(error);
+        return RATOOL_EXIT_DATA;
     }
+    while (input != NULL && len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--; /* the line break of `echo` or a file */
     g_autoptr(RaBlob) blob = ra_blob_parse(text, len, &error);
     if (blob == NULL) {
         ratool_error("decode-blob", error);

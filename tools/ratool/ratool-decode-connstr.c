@@ -38,17 +38,10 @@ int ratool_decode_connstr(int argc, char **argv)
     g_autoptr(GBytes) input = NULL;
     const char *text;
     gsize len;
-    if (strcmp(argv[1], "-") == 0) {
-        input = ratool_read_input("-", RA_MAX_INPUT, &error);
-        if (input == NULL) {
-            ratool_error("standard input", error);
-            g_error_free(error);
-            return RATOOL_EXIT_DATA;
-        }
-        text = g_bytes_get_data(input, &len);
-    } else {
-        text = argv[1];
-        len = strlen(text);
+    if (!ratool_argument_text(argv[1], &input, &text, &len, &error)) {
+        ratool_error("standard input", error);
+        g_error_free(error);
+        return RATOOL_EXIT_DATA;
     }
 
     g_autoptr(GString) out = g_string_new(NULL);

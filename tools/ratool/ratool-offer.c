@@ -17,6 +17,7 @@
 #include "ra/connstr.h"
 #include "ra/invite.h"
 #include "ra/rai-client.h"
+#include "ra/sessions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -96,14 +97,13 @@ static gint on_choose(const GPtrArray *sessions, gpointer data, GError **error)
     return (gint)n - 1;
 }
 
+/* The state's key-file name; NULL when unknown (IRASrv), "out of range" past pchStateInvalid. */
 static const char *state_name(gint state)
 {
-    static const char *const names[] = {"active",       "connected", "connectquery", "shadow",
-                                        "disconnected", "idle",      "listen",       "reset",
-                                        "down",         "init",      "invalid"};
     if (state < 0)
         return NULL;
-    return state <= 10 ? names[state] : "out of range";
+    const char *name = ra_session_state_name((guint32)state);
+    return name != NULL ? name : "out of range";
 }
 
 /* The connection string parsed (NULL with *error when it does not parse). */
@@ -160,7 +160,7 @@ static void print_text(GString *out, const RaRaiOfferResult *r, const char *host
     for (guint i = 0; i < r->sessions->len; i++) {
         const RaRaiExpertSession *s = g_ptr_array_index(r->sessions, i);
         const char *st = state_name(s->state);
-        gboolean usable = *s->domain && *s->user;
+        gboolean usable = ra_rai_expert_session_usable(s);
         g_autofree gchar *key = g_strdup_printf("session[%u]", i);
         ratool_append_linef(out, key, "%u %s\\%s%s%s%s%s", s->id, s->domain, s->user, st ? " " : "",
                             st ? st : "", usable ? "" : " (no domain or user: ignored)",
@@ -215,7 +215,7 @@ static void print_json(RatoolJson *j, const RaRaiOfferResult *r, const char *hos
         ratool_json_string(j, "domain", s->domain);
         ratool_json_string(j, "user", s->user);
         ratool_json_string(j, "state", state_name(s->state));
-        ratool_json_bool(j, "usable", *s->domain && *s->user);
+        ratool_json_bool(j, "usable", ra_rai_expert_session_usable(s));
         ratool_json_bool(j, "chosen", s == r->chosen);
         ratool_json_end_object(j);
     }

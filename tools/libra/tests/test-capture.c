@@ -4,6 +4,7 @@
  * at the MSS, delayed ACKs, FIN teardown, virtual time - and the errors.
  */
 #include "ra/capture.h"
+#include "ra/bytes.h"
 #include "ra/error.h"
 
 #include <string.h>
@@ -30,16 +31,6 @@ static gboolean collect(const RaCaptureFrame *frame, gpointer user_data, GError 
     f->comment = g_strdup(frame->comment);
     g_ptr_array_add(user_data, f);
     return TRUE;
-}
-
-static guint16 be16(const guint8 *p)
-{
-    return (guint16)(p[0] << 8 | p[1]);
-}
-
-static guint32 be32(const guint8 *p)
-{
-    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
 }
 
 /* The Internet checksum of data (written here, independently of capture.c): a header or segment
@@ -75,7 +66,7 @@ static Seg parse(const Frame *f)
     gsize len;
     const guint8 *d = g_bytes_get_data(f->data, &len);
     s.eth = d;
-    guint16 type = be16(d + 12);
+    guint16 type = ra_be16(d + 12);
     g_assert_true(type == 0x0800 || type == 0x86dd);
     s.ipv6 = type == 0x86dd;
     s.ip = d + 14;
@@ -83,18 +74,18 @@ static Seg parse(const Frame *f)
     const guint8 *src = s.ip + (s.ipv6 ? 8 : 12), *dst = src + alen;
     gsize tcp_total;
     if (s.ipv6) {
-        g_assert_cmphex(be32(s.ip), ==, 0x60000000);
-        tcp_total = be16(s.ip + 4);
+        g_assert_cmphex(ra_be32(s.ip), ==, 0x60000000);
+        tcp_total = ra_be16(s.ip + 4);
         g_assert_cmpuint(s.ip[6], ==, 6);
         g_assert_cmpuint(s.ip[7], ==, 128);
     } else {
         g_assert_cmphex(s.ip[0], ==, 0x45);
-        g_assert_cmpuint(be16(s.ip + 2), ==, len - 14);
-        g_assert_cmphex(be16(s.ip + 6), ==, 0x4000); /* DF */
+        g_assert_cmpuint(ra_be16(s.ip + 2), ==, len - 14);
+        g_assert_cmphex(ra_be16(s.ip + 6), ==, 0x4000); /* DF */
         g_assert_cmpuint(s.ip[8], ==, 128);
         g_assert_cmpuint(s.ip[9], ==, 6);
         g_assert_cmphex(ones_sum(0, s.ip, 20), ==, 0xffff);
-        tcp_total = be16(s.ip + 2) - 20;
+        tcp_total = ra_be16(s.ip + 2) - 20;
     }
     g_assert_cmpuint(14 + ip_len + tcp_total, ==, len);
     /* The MACs end in the last byte of the IP addresses (00:00:5e:00:53:XX). */
@@ -108,13 +99,13 @@ static Seg parse(const Frame *f)
     sum = ones_sum(sum, dst, alen);
     sum += 6 + (guint32)tcp_total;
     g_assert_cmphex(ones_sum(sum, s.tcp, tcp_total), ==, 0xffff);
-    s.sport = be16(s.tcp);
-    s.dport = be16(s.tcp + 2);
-    s.seq = be32(s.tcp + 4);
-    s.ack = be32(s.tcp + 8);
+    s.sport = ra_be16(s.tcp);
+    s.dport = ra_be16(s.tcp + 2);
+    s.seq = ra_be32(s.tcp + 4);
+    s.ack = ra_be32(s.tcp + 8);
     gsize hlen = (gsize)(s.tcp[12] >> 4) * 4;
     s.flags = s.tcp[13];
-    s.window = be16(s.tcp + 14);
+    s.window = ra_be16(s.tcp + 14);
     s.payload = s.tcp + hlen;
     s.payload_len = tcp_total - hlen;
     return s;
@@ -208,7 +199,7 @@ static void test_ipv4_conversation(void)
 
     /* IPv4 identifications count up per host. */
     Seg b1 = seg(frames, 2), b2 = seg(frames, 3);
-    g_assert_cmpuint(be16(b2.ip + 4), ==, (guint16)(be16(b1.ip + 4) + 1));
+    g_assert_cmpuint(ra_be16(b2.ip + 4), ==, (guint16)(ra_be16(b1.ip + 4) + 1));
 
     /* Comments on the first frame of each step; time goes by 50 us a frame. */
     const char *comments[11] = {"hello", NULL,    NULL,  "request", NULL, NULL,
@@ -248,7 +239,7 @@ static void test_ipv6_and_half_close(void)
     g_assert_cmpuint(frames->len, ==, 8);
     Seg syn = seg(frames, 0);
     g_assert_true(syn.ipv6);
-    g_assert_cmpuint(be16(syn.tcp + 22), ==, 1440); /* the MSS option */
+    g_assert_cmpuint(ra_be16(syn.tcp + 22), ==, 1440); /* the MSS option */
     g_assert_cmpuint(seg(frames, 3).payload_len, ==, 1000);
     Seg fin = seg(frames, 4), ack = seg(frames, 5), fin2 = seg(frames, 6), last = seg(frames, 7);
     g_assert_cmpuint(fin.flags, ==, FIN | ACK);

@@ -13,6 +13,7 @@
  */
 #include "hexvec.h"
 #include "ra/actprop.h"
+#include "ra/bytes.h"
 #include "ra/dcom.h"
 
 #include <string.h>
@@ -222,14 +223,6 @@ static GByteArray *load_bytes(const char *rel)
     return b;
 }
 
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
-}
-
 /* Parses an OBJREF expecting an error of `code` whose message contains `fragment`. */
 static void expect_objref_error(const guint8 *data, gsize len, gint code, const char *fragment)
 {
@@ -251,7 +244,7 @@ static void test_bogus_objrefs(void)
     do {                                                          \
         b = g_byte_array_new();                                   \
         g_byte_array_append(b, good->data, good->len);            \
-        put32(b->data + (off), (value));                          \
+        ra_put_le32(b->data + (off), (value));                    \
         expect_objref_error(b->data, b->len, (code), (fragment)); \
         g_byte_array_unref(b);                                    \
     } while (0)
@@ -281,22 +274,22 @@ static void test_bogus_objrefs(void)
     guint8 ext[256];
     memset(ext, 0, sizeof ext);
     memcpy(ext, good->data, 0x40);
-    put32(ext + 4, RA_OBJREF_EXTENDED);
-    put32(ext + 0x40, 0x12345678);
+    ra_put_le32(ext + 4, RA_OBJREF_EXTENDED);
+    ra_put_le32(ext + 0x40, 0x12345678);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "Signature1");
-    put32(ext + 0x40, RA_OBJREF_EXTENDED_SIGNATURE);
+    ra_put_le32(ext + 0x40, RA_OBJREF_EXTENDED_SIGNATURE);
     ext[0x44] = 4;
     ext[0x46] = 2;
-    put32(ext + 0x50, 2);
-    put32(ext + 0x54, 0x12345678);
+    ra_put_le32(ext + 0x50, 2);
+    ra_put_le32(ext + 0x54, 0x12345678);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "Signature2");
-    put32(ext + 0x54, RA_OBJREF_EXTENDED_SIGNATURE);
+    ra_put_le32(ext + 0x54, RA_OBJREF_EXTENDED_SIGNATURE);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "nElms 2");
-    put32(ext + 0x50, 1);
-    put32(ext + 0x68, 5);
-    put32(ext + 0x6c, 16);
+    ra_put_le32(ext + 0x50, 1);
+    ra_put_le32(ext + 0x68, 5);
+    ra_put_le32(ext + 0x6c, 16);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "cbRounded");
-    put32(ext + 0x6c, 8);
+    ra_put_le32(ext + 0x6c, 8);
     g_autoptr(RaArena) arena = ra_arena_new();
     RaObjRef r;
     GError *error = NULL;
@@ -305,14 +298,14 @@ static void test_bogus_objrefs(void)
     g_assert_cmpuint(r.elements->size, ==, 5);
     g_assert_cmpuint(r.res_addr.n_strings, ==, 0);
     /* cbSize whose rounding overflows 32 bits; a huge element beyond the data. */
-    put32(ext + 0x68, 0xfffffff9);
-    put32(ext + 0x6c, 0);
+    ra_put_le32(ext + 0x68, 0xfffffff9);
+    ra_put_le32(ext + 0x6c, 0);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "cbRounded");
-    put32(ext + 0x68, 0x7ffffff8);
-    put32(ext + 0x6c, 0x7ffffff8);
+    ra_put_le32(ext + 0x68, 0x7ffffff8);
+    ra_put_le32(ext + 0x6c, 0x7ffffff8);
     expect_objref_error(ext, sizeof ext, RA_ERROR_MALFORMED, "ElmArray.Data");
     /* OBJREF_CUSTOM cut inside its header. */
-    put32(ext + 4, RA_OBJREF_CUSTOM);
+    ra_put_le32(ext + 4, RA_OBJREF_CUSTOM);
     expect_objref_error(ext, 0x20, RA_ERROR_MALFORMED, "clsid");
     g_assert_true(ra_objref_parse(ext, 0x30, arena, &r, &error));
     g_assert_cmpuint(r.object_data_len, ==, 0);
@@ -376,7 +369,7 @@ static void test_absurd_property_sizes(void)
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         GByteArray *b = g_byte_array_new();
         g_byte_array_append(b, good->data, good->len);
-        put32(b->data + BLOB_OFFSET + cases[i].off, cases[i].value);
+        ra_put_le32(b->data + BLOB_OFFSET + cases[i].off, cases[i].value);
         expect_blob_error(b, cases[i].code, cases[i].fragment);
         g_byte_array_unref(b);
     }
@@ -487,6 +480,13 @@ static void test_names(void)
     g_assert_cmpstr(ra_hresult_name(0x800704ec), ==, "ERROR_ACCESS_DISABLED_BY_POLICY");
     g_assert_cmpstr(ra_hresult_name(0x80070534), ==, "ERROR_NONE_MAPPED");
     g_assert_null(ra_hresult_name(0x12345678));
+    /* COM's own range, as written in [MS-DCOM] 1.9. */
+    static const RaUuid remunknown2 = RA_COM_GUID(0x00000143);
+    char text[RA_UUID_STRING_LEN + 1];
+    g_assert_cmpstr(ra_uuid_format(&remunknown2, text), ==, "00000143-0000-0000-c000-000000000046");
+    g_assert_true(ra_uuid_equal(&remunknown2, &ra_iid_iremunknown2));
+    g_assert_cmpstr(ra_uuid_format(&ra_clsid_props_out_info, text), ==,
+                    "00000339-0000-0000-c000-000000000046");
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include "ra/accounts.h"
 #include "ra/actprop.h"
 #include "ra/arena.h"
+#include "ra/bytes.h"
 #include "ra/connstr.h"
 #include "ra/crypto.h"
 #include "ra/dcom-client.h"

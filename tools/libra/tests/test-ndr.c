@@ -400,6 +400,31 @@ static void test_print_format(void)
     g_free(text);
 }
 
+/* A pull over GBytes reads the arena's copy: the bytes may go at once. */
+static void test_pull_bytes(void)
+{
+    static const guint8 wire[] = {0x78, 0x56, 0x34, 0x12, 'a', 'b', 'c'};
+    g_autoptr(RaArena) arena = ra_arena_new();
+    GBytes *bytes = g_bytes_new(wire, sizeof wire);
+    RaNdrPull *ndr = ra_ndr_pull_new_bytes(bytes, arena);
+    g_bytes_unref(bytes);
+    guint32 v = 0;
+    const guint8 *tail = NULL;
+    g_assert_true(ra_ndr_pull_u32(ndr, &v));
+    g_assert_cmphex(v, ==, 0x12345678);
+    g_assert_true(ra_ndr_pull_bytes_ref(ndr, 3, &tail));
+    g_assert_true(tail != wire + 4);
+    g_assert_cmpmem(tail, 3, "abc", 3);
+    g_assert_true(ra_ndr_pull_finish(ndr, NULL));
+    ra_ndr_pull_free(ndr);
+    bytes = g_bytes_new(NULL, 0);
+    ndr = ra_ndr_pull_new_bytes(bytes, arena);
+    g_bytes_unref(bytes);
+    g_assert_cmpuint(ra_ndr_pull_remaining(ndr), ==, 0);
+    g_assert_false(ra_ndr_pull_u8(ndr, (guint8 *)&v));
+    ra_ndr_pull_free(ndr);
+}
+
 static void test_utf16_helper(void)
 {
     /* DUALSTRINGARRAY-style UTF-16 in a byte area: stop at the first NUL. */
@@ -446,5 +471,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ndr/drep", test_drep);
     g_test_add_func("/ndr/print-format", test_print_format);
     g_test_add_func("/ndr/utf16-helper", test_utf16_helper);
+    g_test_add_func("/ndr/pull-bytes", test_pull_bytes);
     return g_test_run();
 }

@@ -5,6 +5,7 @@
  * structure (scalars and buffers passes), and the values pushed from C.
  */
 #include "ra/oaut.h"
+#include "ra/bytes.h"
 
 #include "ndrvec.h"
 
@@ -129,7 +130,7 @@ static void test_variant_types(void)
         gsize len;
         const guint8 *d = g_bytes_get_data(out, &len);
         /* clSize: the body's size in 8-byte units (the body starts at offset 8 here). */
-        guint32 cl = d[8] | d[9] << 8 | d[10] << 16 | (guint32)d[11] << 24;
+        guint32 cl = ra_le32(d + 8);
         g_assert_cmpuint(cl, ==, (len - 8 + 7) / 8);
         RaArena *arena = ra_arena_new();
         RaNdrPull *pull = ra_ndr_pull_new(d, len, arena);

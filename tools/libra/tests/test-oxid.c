@@ -6,6 +6,7 @@
 #include "rpc-test-server.h"
 
 #include "ra/error.h"
+#include "ra/bytes.h"
 #include "ra/ndr.h"
 #include "ra/oxid.h"
 #include "ra/rpc-client.h"
@@ -160,7 +161,7 @@ static guint32 last_u32(GBytes *b)
     gsize n;
     const guint8 *d = g_bytes_get_data(b, &n);
     g_assert_cmpuint(n, >=, 4);
-    return (guint32)(d[n - 4] | d[n - 3] << 8 | d[n - 2] << 16 | (guint32)d[n - 1] << 24);
+    return ra_le32(d + n - 4);
 }
 
 /* Pulls [unique] DUALSTRINGARRAY* and returns its first string binding (arena). */

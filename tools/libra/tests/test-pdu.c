@@ -549,6 +549,23 @@ static void test_peek_header(void)
     hexvec_free(v);
     g_assert_cmpstr(ra_pdu_fault_name(RA_NCA_UNK_IF), ==, "nca_s_unk_if");
     g_assert_null(ra_pdu_fault_name(0x12345678));
+    g_assert_cmpstr(ra_pdu_type_name(RA_PDU_BIND_ACK), ==, "bind_ack");
+    g_assert_cmpstr(ra_pdu_type_name(RA_PDU_CO_CANCEL), ==, "co_cancel");
+    g_assert_cmpstr(ra_pdu_type_name(1), ==, "unknown ptype");
+    g_assert_cmpstr(ra_pdu_type_name(20), ==, "unknown ptype");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_REASON_NOT_SPECIFIED), ==,
+                    "reason not specified");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_TEMPORARY_CONGESTION), ==,
+                    "temporary congestion");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_LOCAL_LIMIT_EXCEEDED), ==,
+                    "local limit exceeded");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED), ==,
+                    "protocol version not supported");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED), ==,
+                    "authentication type not recognized");
+    g_assert_cmpstr(ra_pdu_bind_nak_reason_name(RA_BIND_NAK_INVALID_CHECKSUM), ==,
+                    "invalid checksum");
+    g_assert_null(ra_pdu_bind_nak_reason_name(3));
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
  * hostile DCOM input (bogus OBJREFs, absurd activation property sizes, calls on released IPIDs).
  */
 #include "ra/actprop.h"
+#include "ra/bytes.h"
 #include "ra/connstr.h"
 #include "ra/dcom-client.h"
 #include "ra/idispatch.h"
@@ -541,10 +542,8 @@ static guint32 invoke(RaOrpcBinding *b, RaArena *arena, gint32 dispid, guint32 f
     GBytes *resp = ra_orpc_call(b, RA_OPNUM_INVOKE, req, &error);
     g_bytes_unref(req);
     g_assert_no_error(error);
-    gsize len = g_bytes_get_size(resp);
-    const guint8 *data = ra_arena_memdup(arena, g_bytes_get_data(resp, NULL), len);
+    RaNdrPull *pull = ra_ndr_pull_new_bytes(resp, arena);
     g_bytes_unref(resp);
-    RaNdrPull *pull = ra_ndr_pull_new(data, len, arena);
     out->n_var_ref = n_refs;
     g_assert_true(ra_dispatch_pull_invoke_out(pull, out));
     g_assert_true(ra_ndr_pull_finish(pull, NULL));
@@ -706,8 +705,7 @@ static guint32 raw_activation_full(RaiTestServer *ts, guint16 opnum, const guint
         gsize n = g_bytes_get_size(resp);
         const guint8 *d = g_bytes_get_data(resp, NULL);
         g_assert_cmpuint(n, >=, 4);
-        *hresult = (guint32)d[n - 4] | (guint32)d[n - 3] << 8 | (guint32)d[n - 2] << 16 |
-                   (guint32)d[n - 1] << 24;
+        *hresult = ra_le32(d + n - 4);
         if (response)
             *response = resp;
         else
@@ -755,14 +753,6 @@ static GByteArray *vector_bytes(const char *name)
     return b;
 }
 
-static void put32(guint8 *p, guint32 v)
-{
-    p[0] = (guint8)v;
-    p[1] = (guint8)(v >> 8);
-    p[2] = (guint8)(v >> 16);
-    p[3] = (guint8)(v >> 24);
-}
-
 static void test_hostile(void)
 {
     RaiTestServer *ts = rai_test_server_start(NULL);
@@ -790,7 +780,7 @@ static void test_hostile(void)
     for (gsize i = 0; i < G_N_ELEMENTS(mutations); i++) {
         GByteArray *b = g_byte_array_new();
         g_byte_array_append(b, good->data, good->len);
-        put32(b->data + mutations[i].off, mutations[i].value);
+        ra_put_le32(b->data + mutations[i].off, mutations[i].value);
         guint32 fault = raw_activation(ts, 4, b->data, b->len, &hr);
         g_test_message("mutation %" G_GSIZE_FORMAT ": fault 0x%08x", i, fault);
         g_assert_cmphex(fault, ==, RA_NCA_S_FAULT_NDR);

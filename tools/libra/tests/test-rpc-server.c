@@ -759,9 +759,23 @@ static void test_third_leg_in_alter_context(Fx *fx, gconstpointer unused)
     g_bytes_unref(authenticate);
 }
 
+/* The names of the authentication levels, as ra/rpc-server.h promises them. */
+static void test_auth_level_names(void)
+{
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_NONE), ==, "none");
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_CONNECT), ==, "connect");
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_CALL), ==, "call");
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_PKT), ==, "packet");
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_PKT_INTEGRITY), ==, "integrity");
+    g_assert_cmpstr(ra_rpc_auth_level_name(RA_AUTH_LEVEL_PKT_PRIVACY), ==, "privacy");
+    g_assert_cmpstr(ra_rpc_auth_level_name(0), ==, "unknown level");
+    g_assert_cmpstr(ra_rpc_auth_level_name(7), ==, "unknown level");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/rpc-server/auth-level-names", test_auth_level_names);
 #define ADD(path, fn) g_test_add(path, Fx, NULL, fx_setup, fn, fx_teardown)
     ADD("/rpc-server/bind-ack-shape", test_bind_ack_shape);
     ADD("/rpc-server/bind-ack-ntlm", test_bind_ack_ntlm);

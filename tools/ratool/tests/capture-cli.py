@@ -60,6 +60,12 @@ with tempfile.TemporaryDirectory() as tmp:
           r.returncode == 1 and "line 2" in r.stderr and not any(
               n.startswith("bad.pcapng") for n in os.listdir(tmp)), r.stderr)
 
+    r = run("-q", "-o", tmp + "/none.pcapng", "--from-trace", tmp + "/no-such.trace", text=True)
+    check("a trace that cannot be read: status 1, the reason given, no file left",
+          r.returncode == 1 and "cannot read the trace" in r.stderr and
+          "No such file or directory" in r.stderr and not any(
+              n.startswith("none.pcapng") for n in os.listdir(tmp)), r.stderr)
+
     r = run("-q", "-o", "-", "-s", "vista-offer")
     with open(os.path.join(os.path.dirname(__file__), "..", "..", "..", "testdata", "captures",
                            "vista-offer.pcapng"), "rb") as f:

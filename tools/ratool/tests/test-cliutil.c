@@ -4,6 +4,7 @@
 #include "ra/error.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 static gchar *temp_file(const char *contents, gsize len)
@@ -38,6 +39,38 @@ static void test_read_input_limit(void)
     g_unlink(exact);
     g_unlink(over);
     g_free(data);
+}
+
+static void test_argument_text(void)
+{
+    GBytes *input = NULL;
+    const char *text = NULL;
+    gsize len = 0;
+    GError *error = NULL;
+    g_assert_true(ratool_argument_text("13;UNSOLICITED=1", &input, &text, &len, &error));
+    g_assert_null(input);
+    g_assert_cmpstr(text, ==, "13;UNSOLICITED=1");
+    g_assert_cmpuint(len, ==, 16);
+    /* "-": standard input, as read (line break included). */
+    g_autofree gchar *path = temp_file("from stdin\n", 11);
+    g_assert_nonnull(freopen(path, "rb", stdin));
+    g_assert_true(ratool_argument_text("-", &input, &text, &len, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(input);
+    g_assert_cmpmem(text, len, "from stdin\n", 11);
+    g_bytes_unref(input);
+    /* Over RA_MAX_INPUT: refused. */
+    gchar *big = g_malloc(RA_MAX_INPUT + 1);
+    memset(big, 'x', RA_MAX_INPUT + 1);
+    g_autofree gchar *over = temp_file(big, RA_MAX_INPUT + 1);
+    g_free(big);
+    g_assert_nonnull(freopen(over, "rb", stdin));
+    g_assert_false(ratool_argument_text("-", &input, &text, &len, &error));
+    g_assert_error(error, RA_ERROR, RA_ERROR_TOO_LARGE);
+    g_assert_null(input);
+    g_clear_error(&error);
+    g_unlink(path);
+    g_unlink(over);
 }
 
 static void test_password_sources(void)
@@ -92,6 +125,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cliutil/read-input-limit", test_read_input_limit);
+    g_test_add_func("/cliutil/argument-text", test_argument_text);
     g_test_add_func("/cliutil/password-sources", test_password_sources);
     g_test_add_func("/cliutil/times", test_times);
     g_test_add_func("/cliutil/text-value", test_text_value);

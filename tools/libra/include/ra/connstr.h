@@ -23,18 +23,18 @@ G_BEGIN_DECLS
 
 /* A departure from the specification, found while parsing. */
 typedef enum {
-    RA_CSW_PROTOCOL_VERSION,   /* CS1 ProtocolVersion is not 65538 */
-    RA_CSW_PROTOCOL_TYPE,      /* CS1 protocolType is not 1 */
-    RA_CSW_NOT_STAR,           /* a CS1 field that MUST be "*" is not */
-    RA_CSW_BAD_ADDRESS,        /* an address entry is not host:port with a port of 1-65535 */
-    RA_CSW_FIELD_COUNT,        /* CS1 does not have exactly eight fields */
-    RA_CSW_MISSING_ELEMENT,    /* CS2 lacks <A>, <C>, <T> or <L>, or an attribute they need */
-    RA_CSW_UNKNOWN_CONTENT,    /* CS2 has an element or attribute the specification does not name */
-    RA_CSW_BAD_PORT,           /* a CS2 listener port is not 1-65535 */
-    RA_CSW_BAD_BASE64,         /* CE (or another base64 value) does not decode */
-    RA_CSW_TRAILING_DATA,      /* bytes after the structure (e.g. padding after </E>) */
-    RA_CSW_BLOB_LENGTH,        /* a blob item's length prefix does not match its text */
-    RA_CSW_BLOB_ITEM,          /* a blob item is not KEY=VALUE, or a required item is missing */
+    RA_CSW_PROTOCOL_VERSION, /* CS1 ProtocolVersion is not 65538 */
+    RA_CSW_PROTOCOL_TYPE,    /* CS1 protocolType is not 1 */
+    RA_CSW_NOT_STAR,         /* a CS1 field that MUST be "*" is not */
+    RA_CSW_BAD_ADDRESS,      /* an address entry is not host:port with a port of 1-65535 */
+    RA_CSW_FIELD_COUNT,      /* CS1 does not have exactly eight fields */
+    RA_CSW_MISSING_ELEMENT,  /* CS2 lacks <A>, <C>, <T> or <L>, or an attribute they need */
+    RA_CSW_UNKNOWN_CONTENT,  /* CS2 has an element or attribute the specification does not name */
+    RA_CSW_BAD_PORT,         /* a CS2 listener port is not 1-65535 */
+    RA_CSW_BAD_BASE64,       /* CE (or another base64 value) does not decode */
+    RA_CSW_TRAILING_DATA,    /* bytes after the structure (e.g. padding after </E>) */
+    RA_CSW_BLOB_LENGTH,      /* a blob item's length prefix does not match its text */
+    RA_CSW_BLOB_ITEM,        /* a blob item is not KEY=VALUE, or a required item is missing */
 } RaConnStrWarningCode;
 
 typedef struct {
@@ -45,7 +45,7 @@ typedef struct {
 /* ---- Connection String 1: "65538,1,addr:port;addr:port,*,<RASessionID>,*,*,<parms>" ---- */
 
 typedef struct {
-    gchar *host; /* IPv4 address or computer name, as written */
+    gchar *host;  /* IPv4 address or computer name, as written */
     guint16 port; /* 0 when missing or invalid (then a RA_CSW_BAD_ADDRESS warning exists) */
 } RaAddress;
 
@@ -56,10 +56,10 @@ typedef struct {
     GPtrArray *addresses;         /* of RaAddress*, in order */
     gchar *assistant_account_pwd; /* must be "*" */
     gchar *ra_session_id;
-    gchar *ra_session_name;       /* must be "*" */
-    gchar *ra_session_pwd;        /* must be "*" */
+    gchar *ra_session_name; /* must be "*" */
+    gchar *ra_session_pwd;  /* must be "*" */
     gchar *protocol_specific_parms;
-    GPtrArray *warnings;          /* of RaConnStrWarning* */
+    GPtrArray *warnings; /* of RaConnStrWarning* */
 } RaConnStr1;
 
 RaConnStr1 *ra_connstr1_parse(const char *text, gsize len, GError **error);
@@ -69,7 +69,8 @@ gchar *ra_connstr1_build(const GPtrArray *addresses, const char *ra_session_id,
 void ra_connstr1_free(RaConnStr1 *cs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaConnStr1, ra_connstr1_free)
 
-/* ---- Connection String 2: <E><A KH ID [KH2] [CE]/><C><T ID SID><L P N [U]/>...</T></C></E> ---- */
+/* ---- Connection String 2:
+ * <E><A KH ID [KH2] [CE]/><C><T ID SID><L P N [U]/>...</T></C></E> ---- */
 
 typedef struct {
     gchar *port_text; /* P as written */
@@ -85,11 +86,11 @@ typedef struct {
 } RaTransport;
 
 typedef struct {
-    gchar *kh;          /* A/@KH */
-    gchar *kh2;         /* A/@KH2 (rev 12.0): "sha256:<base64>" etc., or NULL */
-    gchar *id;          /* A/@ID */
-    gchar *ce;          /* A/@CE (rev 12.0): base64 DER certificate as written, or NULL */
-    GBytes *ce_der;     /* CE decoded (line breaks ignored), or NULL */
+    gchar *kh;             /* A/@KH */
+    gchar *kh2;            /* A/@KH2 (rev 12.0): "sha256:<base64>" etc., or NULL */
+    gchar *id;             /* A/@ID */
+    gchar *ce;             /* A/@CE (rev 12.0): base64 DER certificate as written, or NULL */
+    GBytes *ce_der;        /* CE decoded (line breaks ignored), or NULL */
     GPtrArray *transports; /* of RaTransport*, in document order */
     GPtrArray *warnings;   /* of RaConnStrWarning* */
 } RaConnStr2;
@@ -120,8 +121,8 @@ typedef struct {
     GPtrArray *items;    /* of RaBlobItem*, in order */
     GPtrArray *warnings; /* of RaConnStrWarning* */
     /* The MS-RAI user help blob's meaning, when it is one: */
-    gboolean unsolicited;  /* UNSOLICITED=1 present */
-    gchar *domain;         /* from ID=DOMAIN\user, or NULL */
+    gboolean unsolicited; /* UNSOLICITED=1 present */
+    gchar *domain;        /* from ID=DOMAIN\user, or NULL */
     gchar *user;
 } RaBlob;
 

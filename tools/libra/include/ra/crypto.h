@@ -68,14 +68,15 @@ gboolean ra_random_is_seeded(void);
 /* Constant-time comparison (signatures, MACs). */
 gboolean ra_crypto_memequal(const void *a, const void *b, gsize len);
 
-/* The parts of an X.509 certificate a user wants to see (the CE attribute of a connection string). */
+/* The parts of an X.509 certificate a user wants to see (the CE attribute of a connection
+ * string). */
 typedef struct {
-    gchar *subject;  /* RFC 2253 form */
-    gchar *issuer;   /* RFC 2253 form */
-    gchar *serial;   /* uppercase hex */
+    gchar *subject;    /* RFC 2253 form */
+    gchar *issuer;     /* RFC 2253 form */
+    gchar *serial;     /* uppercase hex */
     gint64 not_before; /* seconds since the Unix epoch, UTC */
     gint64 not_after;
-    gchar *sha256;   /* uppercase hex fingerprint of the DER */
+    gchar *sha256; /* uppercase hex fingerprint of the DER */
 } RaCertInfo;
 
 /* Parses a DER certificate. RA_ERROR_MALFORMED if it is not one. */

@@ -31,6 +31,10 @@ G_BEGIN_DECLS
 
 /* ---- well-known GUIDs ([MS-DCOM] 1.9, [MS-OAUT] 1.9) ---- */
 
+/* An initializer for a GUID of COM's own range, {tl-0000-0000-C000-000000000046}. */
+#define RA_COM_GUID(tl) \
+    RA_UUID_INIT((tl), 0x0000, 0x0000, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46)
+
 extern const RaUuid ra_iid_iunknown;                    /* 00000000-0000-0000-c000-000000000046 */
 extern const RaUuid ra_iid_iclassfactory;               /* 00000001-... */
 extern const RaUuid ra_iid_idispatch;                   /* 00020400-... */

@@ -104,6 +104,9 @@ typedef struct RaNdrPull RaNdrPull;
 /* A context reading data[0..len) (borrowed: it must outlive the context and every pointer the
  * pull hands out into it) and allocating results from arena (borrowed). */
 RaNdrPull *ra_ndr_pull_new(const guint8 *data, gsize len, RaArena *arena);
+/* A context reading a copy of bytes (borrowed) made in arena: the caller may drop bytes at once,
+ * and what the pull hands out lives as long as the arena. For RPC responses. */
+RaNdrPull *ra_ndr_pull_new_bytes(GBytes *bytes, RaArena *arena);
 void ra_ndr_pull_free(RaNdrPull *ndr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RaNdrPull, ra_ndr_pull_free)
 

@@ -49,7 +49,7 @@ typedef enum {
     RA_PDU_ORPHANED = 19,
 } RaPduType;
 
-/* "request", "bind_ack", ...; "ptype N" for others (static string or one of a fixed set). */
+/* "request", "bind_ack", ...; "unknown ptype" for others (static strings). */
 const char *ra_pdu_type_name(guint8 ptype);
 
 /* pfc_flags ([C706] 12.6.3.1, [MS-RPCE] 2.2.2.3). */
@@ -108,6 +108,9 @@ const char *ra_pdu_fault_name(guint32 status);
 #define RA_BIND_NAK_PROTOCOL_VERSION_NOT_SUPPORTED     4
 #define RA_BIND_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED 8
 #define RA_BIND_NAK_INVALID_CHECKSUM                   9
+/* "reason not specified", "temporary congestion", ... for the values above; NULL for others
+ * (static strings). */
+const char *ra_pdu_bind_nak_reason_name(guint16 reason);
 
 /* p_cont_def_result_t and p_provider_reason_t ([C706] 12.6.3.1, [MS-RPCE] 2.2.2.4). */
 #define RA_PDU_RESULT_ACCEPTANCE                      0

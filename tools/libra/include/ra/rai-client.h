@@ -42,6 +42,32 @@ typedef struct {
     gint state; /* a SessionStateEnum value (IPCHService), or -1 (IRASrv does not say) */
 } RaRaiExpertSession;
 
+/* Frees a session and its strings (a GDestroyNotify for arrays of RaRaiExpertSession*). */
+void ra_rai_expert_session_free(gpointer session);
+
+/* TRUE if the session has a non-empty domain and user: the others MUST be ignored ([MS-RAI]
+ * 3.2.4 step 5). */
+gboolean ra_rai_expert_session_usable(const RaRaiExpertSession *session);
+
+/*
+ * Appends to sessions (of RaRaiExpertSession*, owning them) a session of state -1 for each
+ * "DomainName\UserName:SessionID" entry of IRASrv::GetSessionInfo ([MS-RAI] 3.3.4.1.2), in order;
+ * NULL entries and entries that do not parse are skipped. names may be NULL (no entry).
+ */
+void ra_rai_expert_add_session_entries(GPtrArray *sessions, const RaBstrArray *names);
+
+/*
+ * Reads the session that an IPCHCollection item stands for ([MS-RAI] 3.2.4 step 4): item is the
+ * interface pointer of its VT_DISPATCH or VT_UNKNOWN VARIANT (the object's IDispatch, or its
+ * ISAFSession). Unmarshals it, asks it for ISAFSession unless it is one, and fills session's id,
+ * state, domain and user (a NULL BSTR reads as "") with ISAFSession's SessionID, SessionState,
+ * DomainName and UserName; then releases the interfaces. Responses are allocated from arena.
+ * FALSE with *error (the DCOM client's and the proxies' errors); session's strings may be set
+ * already then, and stay the caller's to free either way.
+ */
+gboolean ra_rai_expert_read_session(RaDcomClient *c, const RaInterfacePointer *item,
+                                    RaRaiExpertSession *session, RaArena *arena, GError **error);
+
 /*
  * Chooses among several usable sessions: returns the index in `sessions` (RaRaiExpertSession*),
  * or -1 to give up (*error set). Called only when no session was asked for and the choice is not

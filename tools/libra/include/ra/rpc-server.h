@@ -35,6 +35,7 @@
 
 #include "ra/accounts.h"
 #include "ra/arena.h"
+#include "ra/ndr.h"
 #include "ra/pdu.h"
 #include "ra/transport.h"
 #include "ra/uuid.h"
@@ -44,7 +45,7 @@
 G_BEGIN_DECLS
 
 /* "none", "connect", "call", "packet", "integrity", "privacy" for the RA_AUTH_LEVEL_* values of
- * ra/pdu.h; "level N" otherwise (static strings). */
+ * ra/pdu.h; "unknown level" otherwise (static strings). */
 const char *ra_rpc_auth_level_name(guint level);
 
 /* Fault statuses are the RA_NCA_* values of ra/pdu.h, plus these that Windows uses. */
@@ -109,12 +110,21 @@ struct RaRpcCall {
     guint32 assoc_group_id;
     GBytes *response; /* set by dispatch (ownership passes to the runtime) */
     /* Optional, set by dispatch with a fault: why (e.g. the NDR error), for the log. Allocate
-     * it from the arena (ra_rpc_call_set_detail). */
+     * it from the arena (ra_rpc_call_fault does). */
     const char *fault_detail;
 };
 
 /* Sets call->fault_detail from a GError (copied into the call's arena) and returns `status`. */
 guint32 ra_rpc_call_fault(RaRpcCall *call, guint32 status, const GError *error);
+
+/* Ends the pull of a request's stub (ra_ndr_pull_finish): 0 if it decoded to its end, else
+ * RA_NCA_S_FAULT_NDR with the NDR error in call->fault_detail. The pull stays the caller's. */
+guint32 ra_rpc_call_pull_finish(RaRpcCall *call, RaNdrPull *in);
+
+/* Ends the push of a response (ra_ndr_push_finish) into call->response: 0, or
+ * RA_NCA_S_FAULT_REMOTE_NO_MEMORY if the push failed (over its size limit). The push stays the
+ * caller's. */
+guint32 ra_rpc_call_respond(RaRpcCall *call, RaNdrPush *out);
 
 /* Log messages the runtime produces (associations, identities, refusals; never secrets). */
 typedef enum {
