@@ -12,8 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$here"
 
-# Derived from the committed reference capture ../captures/sealed.pcapng (issue 6; password
-# Exp3rt-Pw!), whose first 42 frames are the IRASrv offer of the vista-offer scenario.
+# Derived from the committed reference capture ../captures/sealed.pcapng (`ratool capture`;
+# password Exp3rt-Pw!), whose first 42 frames are the IRASrv offer of the vista-offer scenario.
 sealed=../captures/sealed.pcapng
 # Cut in the middle of a handshake: the offer up to the novice's CHALLENGE on the object
 # exporter's connection (frame 14), without the expert's AUTHENTICATE.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Benchmark of `ratool analyze` (not a test): builds a large capture with `capgen repeat` from the
-# sealed reference capture (testdata/captures/sealed.pcapng: every scenario of issue 6, sealed,
-# password Exp3rt-Pw!), then times, in the same run and on the same file:
+# sealed reference capture (testdata/captures/sealed.pcapng: every scenario of `ratool capture`,
+# sealed, password Exp3rt-Pw!), then times, in the same run and on the same file:
 #   - `ratool analyze --password ... --json` (stories to /dev/null), and
 #   - the system tshark with our plugin (tools/rai-tshark), given the password, extracting the
 #     same facts with `-T fields`: per frame the time, addresses and ports, the DCE/RPC packet

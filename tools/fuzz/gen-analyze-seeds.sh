@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
 cd "$top/testdata"
 
-# Whole captures: the pcap reference capture (issue 2) and one pcapng of issue 6, and the
+# Whole captures: the hand-assembled pcap reference capture, one pcapng of `ratool capture`, and the
 # derived ones of testdata/analyze (cut handshake, late start, missing packets, retransmissions).
 cp captures/rai-reference.pcap "$out/rai-reference.pcap"
 cp captures/vista-offer.pcapng "$out/vista-offer.pcapng"

@@ -2,7 +2,8 @@
 """Keeps docs/ratool.1 true:
   - groff reads it without a warning;
   - every subcommand `ratool --help` lists has a subsection under COMMANDS;
-  - every long option each subcommand's --help lists is in the page;
+  - every long option each subcommand's --help and --help-all list is in the page (--help-all
+    adds option groups such as serve's novice options);
   - every JSON key the golden --json cases print is in the page (JSON OUTPUT).
 
 usage: manpage.py RATOOL MANPAGE CASES_DIR
@@ -44,8 +45,8 @@ def main():
     for command in commands:
         if not re.search(r"^\.SS " + re.escape(command.replace("-", "\\-")), source, re.M):
             problems.append(f"no COMMANDS subsection for {command}")
-        helptext = subprocess.run([ratool, command, "--help"], capture_output=True,
-                                  text=True).stdout
+        helptext = "".join(subprocess.run([ratool, command, flag], capture_output=True,
+                                          text=True).stdout for flag in ("--help", "--help-all"))
         for option in re.findall(r"(--[a-z][a-z0-9-]*)", helptext):
             if option in ("--help", "--help-all"):
                 continue
