@@ -20,6 +20,9 @@ Stub fields, after request/response:
   u8|u16|u32|u64|i32 VALUE        little-endian integers (decimal or 0x hex), aligned to their
                                   size first as NDR does (write hex bytes for unaligned data)
   align N                         zero bytes up to a multiple of N from the stub start (NDR)
+  clsize ... clsize-end           a wireVARIANT's clSize ([MS-OAUT] 2.2.29.2): align 8 and a u32
+                                  that clsize-end sets to the bytes written since, in 8-byte
+                                  units rounded up (write `u32 N` instead for a deliberately wrong one)
   guid XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX   a GUID in its little-endian wire form
   utf16 "TEXT" / utf16z "TEXT"    UTF-16LE, without / with a terminating NUL
   blob-file PATH / wstring-file PATH   the same with the text of a file (relative to the case;
@@ -84,6 +87,7 @@ class Stub:
     def __init__(self, base_dir="."):
         self.data = bytearray()
         self.base_dir = base_dir
+        self.clsize_at = []  # open `clsize` placeholders (offsets), innermost last
 
     def align(self, n):
         while len(self.data) % n:
@@ -108,6 +112,15 @@ class Stub:
             self.data += struct.pack(fmt, number(words[1]))
         elif op == "align":
             self.align(number(words[1]))
+        elif op == "clsize":
+            self.align(8)
+            self.clsize_at.append(len(self.data))
+            self.data += struct.pack("<I", 0)
+        elif op == "clsize-end":
+            if not self.clsize_at:
+                raise CaseError("clsize-end without clsize")
+            start = self.clsize_at.pop()
+            struct.pack_into("<I", self.data, start, (len(self.data) - start + 7) // 8)
         elif op == "guid":
             self.data += guid_bytes(words[1])
         elif op in ("utf16", "utf16z"):
@@ -225,6 +238,9 @@ def parse_case(text, base_dir="."):
                 current.add_field(words, lineno)
             except CaseError as e:
                 raise CaseError("line %d: %s" % (lineno, e))
+    for event in events:
+        if event[2] is not None and not isinstance(event[2], str) and event[2].clsize_at:
+            raise CaseError("a clsize without its clsize-end in a %s" % event[0])
     return events
 
 
