@@ -99,8 +99,18 @@ fi
     cat "$tmp/offer.err" >&2
     exit 1
 }
+tshark="$top/tools/rai-tshark --plugin $plugin -n -o ntlmssp.nt_password:$password"
+[ "$port" != 135 ] && tshark="$tshark -d tcp.port==$port,dcerpc"
 if [ -n "$dump_pid" ]; then
-    sleep 0.3 # the last segments reach the capture
+    # dumpcap reads packets from the kernel and writes its file in batches, and what it has not
+    # read yet when it is stopped is lost (a fixed pause lost the whole offer on a loaded machine):
+    # wait until the file holds the offer itself, the Connection String 2 response (at most 15 s).
+    i=0
+    while [ $i -lt 30 ] && [ -z "$($tshark -r "$capture" -Y rai.cs2 -T fields -e frame.number 2>/dev/null)" ]; do
+        sleep 0.5
+        i=$((i + 1))
+    done
+    sleep 0.3 # the segments after it (RemRelease, the connections closing)
     kill -INT "$dump_pid"
     wait "$dump_pid" 2>/dev/null || true
     dump_pid=
@@ -114,8 +124,6 @@ wait "$serve_pid" 2>/dev/null || true
 serve_pid=
 
 # ---- what it shows ----
-tshark="$top/tools/rai-tshark --plugin $plugin -n -o ntlmssp.nt_password:$password"
-[ "$port" != 135 ] && tshark="$tshark -d tcp.port==$port,dcerpc"
 
 echo "== ratool offer (the expert) against ratool serve (the novice) on 127.0.0.1"
 grep -v -e '^novice:' -e '^exporter:' "$tmp/offer.out"
